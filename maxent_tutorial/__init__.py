@@ -1,0 +1,19 @@
+"""maxent_tutorial: maximum-entropy policy gradients on a grid world, checked against exact answers."""
+
+from .baselines import NoBaseline, RunningMeanBaseline, TimeStepBaseline, make_baseline
+from .exact import (SoftSolution, policy_entropy, soft_policy_values, soft_value_iteration,
+                    start_value_gap, state_occupancy, transition_matrix)
+from .grid import (ACTION_NAMES, DEFAULT_REWARDS, DEFAULT_START, DOWN, LEFT, RIGHT, STAY, UP,
+                   GridWorld, Rollout)
+from .objective import discount_matrix, maxent_pg_loss, soft_rewards_to_go
+from .policies import LinearSoftmaxPolicy, SoftmaxPolicy, TabularSoftmaxPolicy, load_policy, make_policy
+from .training import TrainingHistory, train
+
+__all__ = [
+    "ACTION_NAMES", "DEFAULT_REWARDS", "DEFAULT_START", "DOWN", "LEFT", "RIGHT", "STAY", "UP",
+    "GridWorld", "Rollout", "LinearSoftmaxPolicy", "SoftmaxPolicy", "TabularSoftmaxPolicy",
+    "load_policy", "make_policy", "soft_rewards_to_go", "maxent_pg_loss", "discount_matrix",
+    "NoBaseline", "RunningMeanBaseline", "TimeStepBaseline", "make_baseline",
+    "SoftSolution", "soft_value_iteration", "soft_policy_values", "state_occupancy",
+    "transition_matrix", "policy_entropy", "start_value_gap", "TrainingHistory", "train",
+]

@@ -1,0 +1,211 @@
+"""The grid world: a deterministic tabular MDP with a reward per cell.
+
+Contract (the book's chapter 2 draws it):
+
+* **States** are cells, numbered row-major: ``state = row * n_cols + col``; row 0 is the top row.
+* **Actions** keep the original post's numbering: ``STAY=0, UP=1, DOWN=2, RIGHT=3, LEFT=4``.
+  UP decreases the row, DOWN increases it, RIGHT increases the column, LEFT decreases it.
+  A move that would leave the grid leaves the agent where it is (a wall bump).
+* **Reward** is a function of the state only: ``r_t = R(s_t)``, collected for the cell occupied
+  *before* acting. An episode is ``s_0 = start``; for each t: collect ``R(s_t)``, draw
+  ``a_t ~ pi(.|s_t)``, move to ``s_{t+1} = next(s_t, a_t)``.
+* There is no terminal state: the goal pays its reward on every step the agent stays there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+import torch
+
+from ._validation import check_policy_grid, check_positive_int
+
+STAY, UP, DOWN, RIGHT, LEFT = range(5)
+ACTION_NAMES = ("stay", "up", "down", "right", "left")
+# (row change, column change) of each action, indexed by the constants above.
+ACTION_OFFSETS = ((0, 0), (-1, 0), (1, 0), (0, 1), (0, -1))
+
+DEFAULT_REWARDS = (
+    (-1, -1, -1, -10, -1, 1000),
+    (-100, -1, -10, -1, -10, -10),
+    (-1, -10, -100, -10, -1, -1),
+    (-1, -1, -100, -10, -1, -1),
+    (-10, -1, -100, -100, -100, -1),
+    (-1, -1, -100, -100, -100, -1),
+)
+DEFAULT_START = (5, 0)
+
+
+def _reward_table(rewards) -> torch.Tensor:
+    """Validate a reward map and return it as a float64 tensor ``[n_rows, n_cols]``."""
+    if isinstance(rewards, torch.Tensor):
+        table = rewards.detach().cpu()
+        if table.dtype == torch.bool or table.is_complex():
+            raise TypeError(f"rewards must be real numbers, got a tensor of dtype {table.dtype}")
+        table = table.to(torch.float64)
+    else:
+        if isinstance(rewards, (list, tuple)):
+            if len(rewards) == 0:
+                raise ValueError("rewards must not be empty")
+            lengths = {len(row) if isinstance(row, (list, tuple, np.ndarray)) else -1 for row in rewards}
+            if -1 in lengths:
+                raise ValueError("rewards must be a 2-D map: a list of rows, each a list of numbers")
+            if len(lengths) != 1:
+                raise ValueError(f"rewards is ragged: its rows have lengths {sorted(lengths)}")
+        array = np.asarray(rewards)
+        if array.dtype == object or not (np.issubdtype(array.dtype, np.integer)
+                                         or np.issubdtype(array.dtype, np.floating)):
+            raise TypeError(f"rewards must be real numbers, got entries of type {array.dtype}")
+        table = torch.as_tensor(array.astype(np.float64))
+    if table.ndim != 2:
+        raise ValueError(f"rewards must be a 2-D map (rows x columns), got {table.ndim} dimension(s)")
+    if table.numel() == 0:
+        raise ValueError(f"rewards must not be empty, got shape {tuple(table.shape)}")
+    if not torch.isfinite(table).all():
+        raise ValueError("rewards must be finite numbers (no NaN or infinity)")
+    return table.clone()
+
+
+def _start_cell(start, n_rows: int, n_cols: int) -> tuple[int, int]:
+    """Validate ``start`` as a (row, col) pair of integers inside the grid."""
+    if isinstance(start, torch.Tensor):
+        start = start.tolist()
+    if not isinstance(start, (tuple, list)) or len(start) != 2:
+        raise TypeError(f"start must be a (row, col) pair, got {start!r}")
+    if not all(isinstance(x, Integral) and not isinstance(x, bool) for x in start):
+        raise TypeError(f"start must hold two integers (row, col), got {start!r}")
+    row, col = int(start[0]), int(start[1])
+    if not (0 <= row < n_rows and 0 <= col < n_cols):
+        raise ValueError(f"start {(row, col)} is outside the {n_rows}x{n_cols} grid")
+    return row, col
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """A batch of sampled episodes, time-major.
+
+    states:  [horizon, n_episodes] long, s_t
+    actions: [horizon, n_episodes] long, a_t ~ pi(.|s_t)
+    rewards: [horizon, n_episodes] float32, r_t = R(s_t)
+    """
+
+    states: torch.Tensor
+    actions: torch.Tensor
+    rewards: torch.Tensor
+
+
+class GridWorld:
+    """A rectangular grid world with one reward per cell (see the module docstring).
+
+    Args:
+        rewards: the reward map, rows top to bottom: nested lists, a NumPy array or a tensor,
+            any rectangular shape ``[n_rows, n_cols]`` with finite entries.
+        start: the start cell as a ``(row, col)`` pair of integers.
+
+    Attributes:
+        n_rows, n_cols, n_states (= n_rows * n_cols), n_actions (= 5).
+        rewards: [n_rows, n_cols] float64, the map.
+        state_rewards: [n_states] float64, R(s) by flat state index.
+        start_state: the flat index of ``start``.
+        next_states: [n_states, 5] long, ``next_states[s, a] = next(s, a)``.
+    """
+
+    n_actions = len(ACTION_NAMES)
+
+    def __init__(self, rewards=DEFAULT_REWARDS, start=DEFAULT_START):
+        self.rewards = _reward_table(rewards)
+        self.n_rows, self.n_cols = self.rewards.shape
+        self.n_states = self.n_rows * self.n_cols
+        self.start = _start_cell(start, self.n_rows, self.n_cols)
+        self.start_state = self.to_state(*self.start)
+        self.state_rewards = self.rewards.reshape(-1)
+        self.next_states = self._transition_table()
+
+    def __repr__(self) -> str:
+        return f"GridWorld({self.n_rows}x{self.n_cols}, start={self.start})"
+
+    def _transition_table(self) -> torch.Tensor:
+        rows = torch.arange(self.n_rows).repeat_interleave(self.n_cols)  # [n_states]
+        cols = torch.arange(self.n_cols).repeat(self.n_rows)  # [n_states]
+        offsets = torch.tensor(ACTION_OFFSETS)  # [5, 2]
+        new_rows = rows[:, None] + offsets[:, 0]  # [n_states, 5]
+        new_cols = cols[:, None] + offsets[:, 1]
+        inside = (new_rows >= 0) & (new_rows < self.n_rows) & (new_cols >= 0) & (new_cols < self.n_cols)
+        moved = new_rows * self.n_cols + new_cols
+        here = (rows * self.n_cols + cols)[:, None].expand_as(moved)
+        return torch.where(inside, moved, here)
+
+    # -- coordinates ---------------------------------------------------------------------------
+    def to_state(self, row: int, col: int) -> int:
+        """Flat state index of cell ``(row, col)``."""
+        return int(row) * self.n_cols + int(col)
+
+    def to_cell(self, state: int) -> tuple[int, int]:
+        """``(row, col)`` of a flat state index."""
+        return divmod(int(state), self.n_cols)
+
+    def coordinates(self, states: torch.Tensor) -> torch.Tensor:
+        """[B] long flat states -> [B, 2] long (row, col)."""
+        return torch.stack((states // self.n_cols, states % self.n_cols), dim=-1)
+
+    # -- dynamics ------------------------------------------------------------------------------
+    def step(self, states, actions) -> torch.Tensor:
+        """Batched transition: [B] long states, [B] long actions -> [B] long next states."""
+        states = self._check_index_tensor(states, "states", self.n_states)
+        actions = self._check_index_tensor(actions, "actions", self.n_actions)
+        if states.shape != actions.shape:
+            raise ValueError(f"states and actions must have the same shape, got "
+                             f"{tuple(states.shape)} and {tuple(actions.shape)}")
+        return self.next_states[states, actions]
+
+    @staticmethod
+    def _check_index_tensor(values, name: str, size: int) -> torch.Tensor:
+        values = torch.as_tensor(values)
+        if values.dtype.is_floating_point or values.dtype == torch.bool or values.is_complex():
+            raise TypeError(f"{name} must be integers, got dtype {values.dtype}")
+        values = values.long()
+        if values.numel() and (values.min() < 0 or values.max() >= size):
+            raise ValueError(f"{name} must lie in 0..{size - 1}, got values from "
+                             f"{int(values.min())} to {int(values.max())}")
+        return values
+
+    def rollout(self, policy, horizon: int, n_episodes: int,
+                generator: torch.Generator | None = None) -> Rollout:
+        """Sample ``n_episodes`` episodes of ``horizon`` steps from ``start`` under ``policy``.
+
+        The policy is frozen for the whole batch, so its action table ``pi(a|s)`` ([n_states, 5])
+        is read once. Each step draws every episode's action by inverting the cumulative
+        distribution at a uniform number: ``a_t = #{j < 4 : u_t >= c_j(s_t)}`` with
+        ``c_j(s) = sum_{i<=j} pi(i|s)``. To do that for all episodes in one call, the rows
+        ``s + c(s)`` are laid end to end in one sorted array and searched for ``s_t + u_t``.
+        All uniforms come from ``generator`` in one draw, so a seeded generator gives the same
+        episodes on the same machine. The only Python loop is over time steps.
+
+        Returns a :class:`Rollout` of ``[horizon, n_episodes]`` tensors.
+        """
+        horizon = check_positive_int(horizon, "horizon")
+        n_episodes = check_positive_int(n_episodes, "n_episodes")
+        check_policy_grid(policy, self)
+        with torch.no_grad():
+            probabilities = policy.action_probabilities(torch.float64)
+        cumulative = probabilities.cumsum(dim=1)[:, :-1].numpy()  # [n_states, 4], c_j(s)
+        inner = self.n_actions - 1
+        # Row s holds s + c_j(s), within [s, s + 1]: the whole array is sorted.
+        keys = (cumulative + np.arange(self.n_states)[:, None]).ravel()
+        uniforms = torch.rand(horizon, n_episodes, generator=generator, dtype=torch.float64).numpy()
+        next_flat = self.next_states.numpy().ravel()  # next(s, a) at s * 5 + a
+
+        states = np.empty((horizon, n_episodes), dtype=np.int64)
+        actions = np.empty((horizon, n_episodes), dtype=np.int64)
+        current = np.full(n_episodes, self.start_state, dtype=np.int64)
+        for t in range(horizon):
+            states[t] = current
+            # Entries of rows before s_t are <= s_t <= s_t + u_t; rows after are > s_t + u_t.
+            actions[t] = np.searchsorted(keys, current + uniforms[t], side="right") - inner * current
+            current = next_flat[current * self.n_actions + actions[t]]
+
+        states = torch.from_numpy(states)
+        rewards = self.state_rewards.to(torch.float32)[states]
+        return Rollout(states=states, actions=torch.from_numpy(actions), rewards=rewards)
