@@ -61,7 +61,7 @@ def soft_greedy_policy(q_values: torch.Tensor, alpha: float) -> torch.Tensor:
     return torch.softmax(q_values / alpha, dim=1)
 
 
-def soft_value_iteration(grid, alpha: float, discount: float, tol: float = 1e-13,
+def soft_value_iteration(grid, alpha: float, discount: float, tol: float = 1e-14,
                          max_iterations: int = 200_000) -> SoftSolution:
     """Solve the soft Bellman optimality equation (7.1) by value iteration.
 

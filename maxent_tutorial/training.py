@@ -79,11 +79,11 @@ def train(grid, policy, *, epochs: int = 500, horizon: int = 300, n_episodes: in
         log_probs = policy.taken_log_probs(episodes.states, episodes.actions)  # [T, B]
         returns = soft_rewards_to_go(episodes.rewards, log_probs.detach(), alpha, discount)
         loss = maxent_pg_loss(log_probs, returns, discount, baseline_fn(returns))
+        with torch.no_grad():  # entropy of the policy that drew this batch, over the visited states
+            entropy = policy_entropy(policy.action_probabilities())[episodes.states].mean()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        with torch.no_grad():
-            entropy = policy_entropy(policy.action_probabilities())[episodes.states].mean()
         records[:4, epoch] = (loss.item(), episodes.rewards.sum(0).mean().item(),
                               returns[0].mean().item(), entropy.item())
 
