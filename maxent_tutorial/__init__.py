@@ -6,12 +6,14 @@ from .exact import (SoftSolution, policy_entropy, soft_policy_values, soft_value
 from .grid import (ACTION_NAMES, DEFAULT_REWARDS, DEFAULT_START, DOWN, LEFT, RIGHT, STAY, UP,
                    GridWorld, Rollout)
 from .objective import discount_matrix, maxent_pg_loss, soft_rewards_to_go
-from .policies import LinearSoftmaxPolicy, SoftmaxPolicy, TabularSoftmaxPolicy, load_policy, make_policy
+from .policies import (LinearSoftmaxPolicy, SoftmaxPolicy, TablePolicy, TabularSoftmaxPolicy, greedy_probabilities,
+                       load_policy, make_policy)
 from .training import TrainingHistory, train
 
 __all__ = [
     "ACTION_NAMES", "DEFAULT_REWARDS", "DEFAULT_START", "DOWN", "LEFT", "RIGHT", "STAY", "UP",
-    "GridWorld", "Rollout", "LinearSoftmaxPolicy", "SoftmaxPolicy", "TabularSoftmaxPolicy",
+    "GridWorld", "Rollout", "LinearSoftmaxPolicy", "SoftmaxPolicy", "TabularSoftmaxPolicy", "TablePolicy",
+    "greedy_probabilities",
     "load_policy", "make_policy", "soft_rewards_to_go", "maxent_pg_loss", "discount_matrix",
     "NoBaseline", "RunningMeanBaseline", "TimeStepBaseline", "make_baseline",
     "SoftSolution", "soft_value_iteration", "soft_policy_values", "state_occupancy",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ._validation import check_probability_table
+
 
 
 class SoftmaxPolicy(nn.Module):
@@ -122,6 +124,32 @@ class LinearSoftmaxPolicy(SoftmaxPolicy):
 
     def logits(self, states: torch.Tensor) -> torch.Tensor:
         return self.linear(self.features(states))
+
+
+class TablePolicy(SoftmaxPolicy):
+    """A fixed policy given by its table ``pi(a|s)`` (no parameters): the soft-optimal policy,
+    a greedy policy, or any table to roll out and inspect.
+
+    Args:
+        grid: the grid world.
+        probs: [n_states, 5] non-negative rows summing to 1. Zero entries give logit -inf
+            (log-probability -inf, never sampled).
+    """
+
+    def __init__(self, grid, probs):
+        super().__init__(grid)
+        probs = check_probability_table(probs, grid.n_states, grid.n_actions)
+        self.register_buffer("table_log_probs", torch.log(probs.detach().to(torch.float64)))
+
+    def logits(self, states: torch.Tensor) -> torch.Tensor:
+        return self.table_log_probs[states]
+
+
+def greedy_probabilities(probs: torch.Tensor) -> torch.Tensor:
+    """[n_states, 5] pi -> [n_states, 5] one-hot table of each state's most likely action
+    (the first one on ties)."""
+    probs = torch.as_tensor(probs)
+    return torch.nn.functional.one_hot(probs.argmax(dim=-1), probs.shape[-1]).to(torch.float64)
 
 
 POLICY_KINDS = {"tabular": TabularSoftmaxPolicy, "linear": LinearSoftmaxPolicy}

@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from maxent_tutorial import GridWorld, LinearSoftmaxPolicy, TabularSoftmaxPolicy, load_policy, make_policy
+from maxent_tutorial import (GridWorld, LinearSoftmaxPolicy, TablePolicy, TabularSoftmaxPolicy, greedy_probabilities,
+                             load_policy, make_policy)
 from conftest import random_tabular_
 
 
@@ -91,3 +92,24 @@ def test_weights_round_trip_through_a_weights_only_load(tmp_path):
         torch.save(policy.state_dict(), tmp_path / f"{kind}.pt")
         loaded = load_policy(tmp_path / f"{kind}.pt", grid, kind)
         assert torch.equal(loaded.action_probabilities(), policy.action_probabilities())
+
+
+def test_table_policy_reproduces_its_table_and_never_samples_zero_entries(small_grid):
+    probs = torch.zeros(6, 5, dtype=torch.float64)
+    probs[:, 1] = 0.25
+    probs[:, 3] = 0.75
+    policy = TablePolicy(small_grid, probs)
+    assert torch.allclose(policy.action_probabilities(torch.float64), probs)
+    actions = policy.sample(torch.zeros(2000, dtype=torch.long), torch.Generator().manual_seed(0))
+    assert set(actions.tolist()) == {1, 3}
+
+
+def test_greedy_probabilities_pick_the_most_likely_action():
+    probs = torch.tensor([[0.1, 0.6, 0.1, 0.1, 0.1], [0.2, 0.2, 0.2, 0.2, 0.2]])
+    assert greedy_probabilities(probs).argmax(dim=1).tolist() == [1, 0]
+    assert greedy_probabilities(probs).sum(dim=1).tolist() == [1.0, 1.0]
+
+
+def test_table_policy_rejects_a_bad_table(small_grid):
+    with pytest.raises(ValueError, match="every row of probs must sum to 1"):
+        TablePolicy(small_grid, torch.full((6, 5), 0.5))
