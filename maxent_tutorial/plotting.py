@@ -124,8 +124,11 @@ def plot_state_visits(grid, states_or_occupancy, ax=None, title: str = "State vi
     else:
         frequency = torch.bincount(values.reshape(-1), minlength=grid.n_states).double()
         frequency = frequency / frequency.sum()
-    image = ax.imshow(frequency.reshape(grid.n_rows, grid.n_cols).numpy(), cmap=VISIT_CMAP,
-                      norm=colors.PowerNorm(0.5, vmin=0, vmax=float(frequency.max())))
+    # Log scale: a policy that sits at the goal 97 % of the time still shows its path.
+    # Cells never visited are drawn at the floor of the scale.
+    floor = max(float(frequency[frequency > 0].min()), 1e-5)
+    shown = frequency.clamp(min=floor).reshape(grid.n_rows, grid.n_cols).numpy()
+    image = ax.imshow(shown, cmap=VISIT_CMAP, norm=colors.LogNorm(vmin=floor, vmax=max(float(frequency.max()), floor * 10)))
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="fraction of time")
     _mark_start_goal(grid, ax)
     _grid_frame(grid, ax, title)
@@ -154,10 +157,14 @@ def plot_learning_curves(history, optimal_value: float | None = None, fig=None):
     return fig
 
 
-def animate_episode(grid, states, interval: int = 200, title: str = "One episode"):
-    """A matplotlib animation of the agent moving along [T] flat states (for ``to_jshtml``)."""
+def animate_episode(grid, states, interval: int = 300, title: str = "One episode"):
+    """A matplotlib animation of the agent moving along [T] flat states.
+
+    ``animate_episode(...).to_jshtml()`` gives HTML with player controls that works in a static
+    page. The figure is closed, so it is not also shown as a still image.
+    """
     states = torch.as_tensor(states).reshape(-1)
-    fig, ax = plt.subplots(figsize=(4, 4))
+    fig, ax = plt.subplots(figsize=(3.6, 3.6), dpi=72)
     plot_rewards(grid, ax=ax, annotate=False, title=title)
     rows, cols = (states // grid.n_cols).numpy(), (states % grid.n_cols).numpy()
     (path,) = ax.plot([], [], "-", color=PATH_COLOR, linewidth=1.5)
