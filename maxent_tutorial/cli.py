@@ -7,7 +7,7 @@ import sys
 
 import torch
 
-from .baselines import BASELINES
+from .baselines import BASELINE_NAMES
 from .exact import soft_value_iteration, start_value_gap
 from .grid import GridWorld
 from .policies import POLICY_KINDS, make_policy
@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--horizon", type=int, default=300, help="steps per episode (default 300)")
     run.add_argument("--episodes", type=int, default=10, help="episodes per update (default 10)")
     run.add_argument("--lr", type=float, default=0.1, help="Adam learning rate (default 0.1)")
-    run.add_argument("--baseline", choices=sorted(BASELINES), default="time")
+    run.add_argument("--baseline", choices=BASELINE_NAMES, default="time")
+    run.add_argument("--optimizer", choices=("adam", "natural"), default="adam")
+    run.add_argument("--max-kl", type=float, default=0.05, help="natural gradient's trust region")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     run.add_argument("--save-figure", metavar="PATH", help="save the learning curves (PNG, SVG, PDF)")
@@ -43,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         solution = soft_value_iteration(grid, args.alpha, args.discount)
         history = train(grid, policy, epochs=args.epochs, horizon=args.horizon,
                         n_episodes=args.episodes, discount=args.discount, alpha=args.alpha,
-                        lr=args.lr, baseline=args.baseline, seed=args.seed,
+                        lr=args.lr, baseline=args.baseline, optimizer=args.optimizer,
+                        max_kl=args.max_kl, seed=args.seed,
                         progress=not args.no_progress, track_value=args.save_figure is not None)
     except (TypeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -17,6 +17,8 @@ from tqdm.auto import tqdm
 from ._validation import check_alpha, check_discount, check_policy_grid, check_positive_int
 from .baselines import make_baseline
 from .exact import policy_entropy, soft_policy_values
+from .gradients import flat_gradient
+from .natural import NaturalGradient, episode_scores
 from .objective import maxent_pg_loss, soft_rewards_to_go
 
 
@@ -41,6 +43,7 @@ class TrainingHistory:
 
 def train(grid, policy, *, epochs: int = 500, horizon: int = 300, n_episodes: int = 10,
           discount: float = 0.99, alpha: float = 1.0, lr: float = 0.1, baseline: str = "time",
+          optimizer: str = "adam", max_kl: float = 0.05, damping: float = 0.1, cg_iterations: int = 10,
           seed: int = 0, progress: bool = True, track_value: bool = False) -> TrainingHistory:
     """Train ``policy`` in place on ``grid`` and return its :class:`TrainingHistory`.
 
@@ -49,8 +52,11 @@ def train(grid, policy, *, epochs: int = 500, horizon: int = 300, n_episodes: in
         policy: a softmax policy built for ``grid`` (its parameters are updated).
         epochs: number of updates; horizon: steps per episode; n_episodes: episodes per update.
         discount: gamma in [0, 1]; alpha: entropy temperature >= 0.
-        lr: Adam's learning rate.
-        baseline: ``"time"`` (per-step leave-one-out mean, default), ``"running_mean"`` or ``"none"``.
+        lr: Adam's learning rate (``optimizer="adam"``).
+        baseline: ``"time"`` (per-step leave-one-out mean, default), ``"running_mean"``, ``"none"``,
+            ``"critic_tabular"`` or ``"critic_linear"`` (see :mod:`maxent_tutorial.baselines`).
+        optimizer: ``"adam"`` or ``"natural"`` (natural gradient with conjugate gradients and a
+            KL trust region of ``max_kl``, Fisher ``damping``, ``cg_iterations``; chapter 10).
         seed: seeds the ``torch.Generator`` that draws every episode: same seed, same history.
         progress: show a tqdm progress bar.
         track_value: also record the exact soft value of the start state before each update.
@@ -65,9 +71,14 @@ def train(grid, policy, *, epochs: int = 500, horizon: int = 300, n_episodes: in
         raise ValueError(f"lr must be positive, got {lr}")
     if track_value and discount >= 1:
         raise ValueError("track_value needs discount < 1 (the exact value is an infinite sum)")
-    baseline_fn = make_baseline(baseline)
+    baseline_fn = make_baseline(baseline, grid, discount)
     generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(policy.parameters(), lr=lr)
+    if optimizer == "adam":
+        adam = torch.optim.Adam(policy.parameters(), lr=lr)
+    elif optimizer == "natural":
+        natural = NaturalGradient(policy, max_kl=max_kl, damping=damping, cg_iterations=cg_iterations)
+    else:
+        raise ValueError(f"optimizer must be 'adam' or 'natural', got {optimizer!r}")
 
     records = np.zeros((5, epochs))
     for epoch in tqdm(range(epochs), disable=not progress, desc="training"):
@@ -78,17 +89,23 @@ def train(grid, policy, *, epochs: int = 500, horizon: int = 300, n_episodes: in
         episodes = grid.rollout(policy, horizon, n_episodes, generator)
         log_probs = policy.taken_log_probs(episodes.states, episodes.actions)  # [T, B]
         returns = soft_rewards_to_go(episodes.rewards, log_probs.detach(), alpha, discount)
-        loss = maxent_pg_loss(log_probs, returns, discount, baseline_fn(returns))
+        loss = maxent_pg_loss(log_probs, returns, discount, baseline_fn(episodes.states, returns))
         with torch.no_grad():  # entropy of the policy that drew this batch, over the visited states
             entropy = policy_entropy(policy.action_probabilities())[episodes.states].mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        if optimizer == "adam":
+            adam.zero_grad()
+            loss.backward()
+            adam.step()
+        else:
+            scores = episode_scores(policy, episodes.states, episodes.actions)
+            natural.step(-flat_gradient(loss, policy), scores)
         records[:4, epoch] = (loss.item(), episodes.rewards.sum(0).mean().item(),
                               returns[0].mean().item(), entropy.item())
 
     settings = dict(epochs=epochs, horizon=horizon, n_episodes=n_episodes, discount=discount,
-                    alpha=alpha, lr=lr, baseline=baseline, seed=seed)
+                    alpha=alpha, lr=lr, baseline=baseline, optimizer=optimizer, seed=seed)
+    if optimizer == "natural":
+        settings.update(max_kl=max_kl, damping=damping, cg_iterations=cg_iterations)
     return TrainingHistory(loss=records[0], episode_reward=records[1], soft_return=records[2],
                            entropy=records[3], start_value=records[4] if track_value else None,
                            settings=settings)

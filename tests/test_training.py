@@ -76,3 +76,16 @@ def test_command_line_trains_reports_the_gap_and_saves_outputs(tmp_path, capsys)
 def test_command_line_reports_bad_values(capsys):
     assert main(["train", "--alpha", "-1", "--no-progress"]) == 2
     assert "alpha" in capsys.readouterr().err
+
+
+def test_best_configuration_reaches_within_0_2_percent_of_the_soft_optimum():
+    # The book's best configuration (chapter 10): linear policy, per-step baseline, natural gradient.
+    from maxent_tutorial import LinearSoftmaxPolicy
+    grid = GridWorld()
+    solution = soft_value_iteration(grid, 1.0, 0.99)
+    gaps = []
+    for seed in range(5):
+        policy = LinearSoftmaxPolicy(grid)
+        train(grid, policy, optimizer="natural", seed=seed, progress=False)
+        gaps.append(start_value_gap(grid, policy, 1.0, 0.99, solution))
+    assert statistics.median(gaps) <= 0.002

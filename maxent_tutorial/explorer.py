@@ -1,0 +1,112 @@
+"""The temperature explorer (chapter 8): the soft-optimal policy as alpha, gamma and the goal move.
+
+``explorer_view`` is the update behind every slider change: validate, solve exactly (soft value
+iteration), and draw the policy map and the state-visitation heatmap. ``temperature_explorer``
+wraps it in ipywidgets for a live kernel; in the static book the chapter shows a grid of figures
+drawn by the same function.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import matplotlib.pyplot as plt
+import torch
+
+from ._validation import check_alpha, check_discount
+from .exact import SoftSolution, policy_entropy, soft_value_iteration, state_occupancy
+from .grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
+from .plotting import plot_policy, plot_state_visits
+
+# Reward maps the explorer offers: the post's grid, the same grid without pits, and a grid with a
+# near, small goal beside the far, large one.
+GRIDS = {
+    "original": (DEFAULT_REWARDS, DEFAULT_START),
+    "no pits": (tuple(tuple(r if r > -50 else -1 for r in row) for row in DEFAULT_REWARDS), DEFAULT_START),
+    "two goals": (tuple(tuple(20 if (i, j) == (5, 2) else r for j, r in enumerate(row))
+                        for i, row in enumerate(DEFAULT_REWARDS)), DEFAULT_START),
+}
+MAX_EXPLORER_DISCOUNT = 0.99
+
+
+@dataclass(frozen=True)
+class ExplorerResult:
+    """What the explorer shows for one setting."""
+
+    grid: GridWorld
+    solution: SoftSolution
+    occupancy: torch.Tensor  # [n_states] discounted state visitation of the soft-optimal policy
+    start_value: float  # V*(start)
+    mean_entropy: float  # entropy of pi* averaged over the occupancy, nats
+
+
+def explorer_grid(grid_name: str, goal_reward: float) -> GridWorld:
+    """The named grid with its best cell's reward replaced by ``goal_reward``."""
+    if grid_name not in GRIDS:
+        raise ValueError(f"grid_name must be one of {sorted(GRIDS)}, got {grid_name!r}")
+    if isinstance(goal_reward, bool) or not isinstance(goal_reward, Real) or not math.isfinite(goal_reward):
+        raise ValueError(f"goal_reward must be a finite number, got {goal_reward!r}")
+    rewards, start = GRIDS[grid_name]
+    table = torch.tensor(rewards, dtype=torch.float64)
+    goal = int(table.argmax())
+    table.view(-1)[goal] = float(goal_reward)
+    return GridWorld(table, start)
+
+
+def solve_setting(alpha: float, discount: float, goal_reward: float, grid_name: str = "original") -> ExplorerResult:
+    """Validate one slider setting and solve it exactly."""
+    alpha = check_alpha(alpha)
+    discount = check_discount(discount, infinite_horizon=True)
+    if discount > MAX_EXPLORER_DISCOUNT:
+        raise ValueError(f"discount must be at most {MAX_EXPLORER_DISCOUNT} in the explorer, got {discount}")
+    grid = explorer_grid(grid_name, goal_reward)
+    solution = soft_value_iteration(grid, alpha, discount)
+    occupancy = state_occupancy(grid, solution.policy, discount)
+    mean_entropy = (occupancy * policy_entropy(solution.policy)).sum().item()
+    return ExplorerResult(grid, solution, occupancy, solution.values[grid.start_state].item(), mean_entropy)
+
+
+def explorer_view(alpha: float, discount: float, goal_reward: float, grid_name: str = "original", fig=None):
+    """One explorer update: solve the setting and draw policy map and visitation. Returns the Figure."""
+    result = solve_setting(alpha, discount, goal_reward, grid_name)
+    if fig is None:
+        fig = plt.figure(figsize=(9, 4.2), layout="constrained")
+    fig.clear()
+    left, right = fig.subplots(1, 2)
+    plot_policy(result.grid, result.solution.policy, ax=left, title="Soft-optimal policy")
+    plot_state_visits(result.grid, result.occupancy, ax=right, title="Discounted visitation")
+    fig.suptitle(f"{grid_name}: alpha={alpha:g}, gamma={discount:g}, goal={goal_reward:g}  |  "
+                 f"V*(start)={result.start_value:.4g}, mean entropy {result.mean_entropy:.2f} nats")
+    return fig
+
+
+def temperature_explorer(alpha: float = 1.0, discount: float = 0.99, goal_reward: float = 1000.0,
+                         grid_name: str = "original"):
+    """An ipywidgets panel: sliders for alpha (log scale), gamma and the goal reward, a grid menu."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    controls = dict(
+        alpha=widgets.FloatLogSlider(value=max(alpha, 1e-2), base=10, min=-2, max=4, step=0.1, description="alpha"),
+        discount=widgets.FloatSlider(value=discount, min=0.5, max=MAX_EXPLORER_DISCOUNT, step=0.01,
+                                     description="gamma"),
+        goal_reward=widgets.FloatLogSlider(value=goal_reward, base=10, min=0, max=4, step=0.1, description="goal"),
+        grid_name=widgets.Dropdown(options=sorted(GRIDS), value=grid_name, description="grid"),
+    )
+    output = widgets.Output()
+    with plt.ioff():
+        fig = plt.figure(figsize=(9, 4.2), layout="constrained")
+
+    def redraw(_change=None):
+        explorer_view(fig=fig, **{name: control.value for name, control in controls.items()})
+        with output:
+            output.clear_output(wait=True)
+            display(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([widgets.HBox(list(controls.values())[:2]), widgets.HBox(list(controls.values())[2:]), output])
+

@@ -1,0 +1,89 @@
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from gymnasium.utils.env_checker import check_env
+
+from maxent_tutorial import GridWorld, TabularSoftmaxPolicy
+from maxent_tutorial.env import GridWorldEnv
+from maxent_tutorial.explorer import GRIDS, explorer_grid, explorer_view, solve_setting
+
+matplotlib.use("Agg")
+
+
+def test_gymnasium_env_checker_passes():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*not having a spec.*")
+        check_env(GridWorldEnv(render_mode="rgb_array"))
+
+
+def test_env_follows_the_grid_dynamics_and_reward_convention(small_grid):
+    env = GridWorldEnv(small_grid, max_episode_steps=4)
+    state, _ = env.reset(seed=0)
+    assert state == small_grid.start_state
+    total, truncated = 0.0, False
+    for action in (1, 3, 3, 0):  # up, right, right, stay
+        expected_next = small_grid.next_states[state, action].item()
+        reward_before_move = small_grid.state_rewards[state].item()
+        state, reward, terminated, truncated, _ = env.step(action)
+        assert state == expected_next and reward == reward_before_move and not terminated
+        total += reward
+    assert truncated
+    assert total == pytest.approx(-0.5 + 0.0 + 1.0 + -1.0)
+
+
+def test_env_renders_the_grid_as_an_rgb_picture():
+    env = GridWorldEnv(render_mode="rgb_array")
+    env.reset()
+    picture = env.render()
+    assert picture.shape == (6 * 32, 6 * 32, 3) and picture.dtype == np.uint8
+
+
+def test_env_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="render_mode"):
+        GridWorldEnv(render_mode="human")
+    with pytest.raises(ValueError, match="max_episode_steps"):
+        GridWorldEnv(max_episode_steps=0)
+    env = GridWorldEnv()
+    env.reset()
+    with pytest.raises(ValueError, match="action must be an integer in 0..4"):
+        env.step(7)
+
+
+def test_explorer_replaces_the_goal_reward():
+    grid = explorer_grid("original", 50.0)
+    assert grid.rewards[0, 5].item() == 50.0 and grid.rewards[1, 0].item() == -100.0
+    assert set(GRIDS) == {"original", "no pits", "two goals"}
+
+
+def test_explorer_solution_is_the_soft_optimum_and_uniform_at_huge_alpha():
+    result = solve_setting(1e5, 0.9, 1000.0, "no pits")
+    assert torch.allclose(result.solution.policy, torch.full((36, 5), 0.2, dtype=torch.float64), atol=0.01)
+    assert result.occupancy.sum().item() == pytest.approx(1.0)
+    assert result.mean_entropy == pytest.approx(np.log(5), rel=1e-3)
+
+
+def test_explorer_view_draws_two_panels():
+    fig = explorer_view(1.0, 0.95, 1000.0, "two goals")
+    assert len(fig.axes) == 3  # policy, visitation and its colour bar
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(alpha=-1.0), "alpha"), (dict(alpha=float("nan")), "alpha"), (dict(discount=1.0), "discount"),
+    (dict(discount=0.995), "discount must be at most 0.99"), (dict(goal_reward=float("inf")), "goal_reward"),
+    (dict(goal_reward="big"), "goal_reward"), (dict(grid_name="maze"), "grid_name"),
+])
+def test_explorer_rejects_bad_slider_values(kwargs, match):
+    setting = dict(alpha=1.0, discount=0.9, goal_reward=1000.0, grid_name="original") | kwargs
+    with pytest.raises(ValueError, match=match):
+        explorer_view(**setting)
+
+
+def test_temperature_explorer_builds_its_widgets():
+    from maxent_tutorial.explorer import temperature_explorer
+    panel = temperature_explorer(alpha=10.0, discount=0.9)
+    sliders = [child for box in panel.children[:2] for child in box.children]
+    assert [s.description for s in sliders] == ["alpha", "gamma", "goal", "grid"]
+    sliders[0].value = 100.0  # a change redraws without error
