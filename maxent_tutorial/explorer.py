@@ -14,6 +14,7 @@ from numbers import Real
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
 
 from ._validation import check_alpha, check_discount
 from .exact import SoftSolution, policy_entropy, soft_value_iteration, state_occupancy
@@ -96,8 +97,7 @@ def temperature_explorer(alpha: float = 1.0, discount: float = 0.99, goal_reward
         grid_name=widgets.Dropdown(options=sorted(GRIDS), value=grid_name, description="grid"),
     )
     output = widgets.Output()
-    with plt.ioff():
-        fig = plt.figure(figsize=(9, 4.2), layout="constrained")
+    fig = Figure(figsize=(9, 4.2), layout="constrained")  # not registered with pyplot: shown only here
 
     def redraw(_change=None):
         explorer_view(fig=fig, **{name: control.value for name, control in controls.items()})

@@ -135,6 +135,22 @@ def plot_state_visits(grid, states_or_occupancy, ax=None, title: str = "State vi
     return ax
 
 
+def plot_values(grid, values, ax=None, title: str = "Value per cell", label: str = "value",
+                cmap: str = "viridis", fmt: str = "{:.3g}"):
+    """Heatmap of any per-state quantity [n_states] (values, KL divergences...), annotated."""
+    ax = _axes(ax)
+    values = torch.as_tensor(values).detach().double().reshape(grid.n_rows, grid.n_cols)
+    image = ax.imshow(values.numpy(), cmap=cmap)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
+    for row in range(grid.n_rows):
+        for col in range(grid.n_cols):
+            ax.text(col, row + 0.28, fmt.format(values[row, col].item()), ha="center", va="center",
+                    fontsize=7, color="white")
+    _mark_start_goal(grid, ax)
+    _grid_frame(grid, ax, title)
+    return ax
+
+
 def plot_learning_curves(history, optimal_value: float | None = None, fig=None):
     """The post's loss and cumulative-reward curves, plus entropy and (if recorded) the exact
     soft value of the start state against the soft optimum. Returns the Figure."""
