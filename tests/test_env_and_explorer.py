@@ -6,7 +6,6 @@ import pytest
 import torch
 from gymnasium.utils.env_checker import check_env
 
-from maxent_tutorial import GridWorld, TabularSoftmaxPolicy
 from maxent_tutorial.env import GridWorldEnv
 from maxent_tutorial.explorer import GRIDS, explorer_grid, explorer_view, solve_setting
 

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from maxent_tutorial import (GridWorld, LinearSoftmaxPolicy, NaturalGradient, TabularSoftmaxPolicy,
+from maxent_tutorial import (LinearSoftmaxPolicy, NaturalGradient, TabularSoftmaxPolicy,
                              conjugate_gradient, episode_scores, fisher_vector_product, train)
 from conftest import random_tabular_
 
