@@ -99,14 +99,13 @@ class ValueCritic:
         return 1 - self.discount ** steps_left  # [T]
 
     def __call__(self, states: torch.Tensor, returns_to_go: torch.Tensor) -> torch.Tensor:
-        scale = self._tail_scale(states.shape[0])[:, None]  # [T, 1]
+        scale = self._tail_scale(states.shape[0])[:, None]  # [T, 1], 1 - gamma^(T-t)
         baseline = (scale * self.values()[states]).to(returns_to_go.dtype)
-        self.fit(states, returns_to_go)
+        self._fit(scale, states, returns_to_go)
         return baseline
 
-    def fit(self, states: torch.Tensor, returns_to_go: torch.Tensor) -> None:
+    def _fit(self, scale: torch.Tensor, states: torch.Tensor, returns_to_go: torch.Tensor) -> None:
         """Ridge regression of G_t on (1 - gamma^(T-t)) phi(s_t), towards the current weights."""
-        scale = self._tail_scale(states.shape[0])[:, None]
         design = (scale[..., None] * self.features[states]).reshape(-1, self.features.shape[1])  # [T*B, k]
         targets = returns_to_go.detach().double().reshape(-1)
         gram = design.T @ design + self.ridge * torch.eye(design.shape[1], dtype=torch.float64)

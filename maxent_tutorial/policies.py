@@ -13,7 +13,6 @@ from torch import nn
 from ._validation import check_probability_table
 
 
-
 class SoftmaxPolicy(nn.Module):
     """Common behaviour: subclasses define ``logits(states) -> [B, 5]``."""
 
