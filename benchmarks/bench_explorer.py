@@ -1,4 +1,5 @@
-"""Seconds per temperature-explorer update (solve exactly + redraw both panels), per grid.
+"""Seconds per temperature-explorer update (solve exactly + redraw both panels), per
+grid.
 
 Run:  python benchmarks/bench_explorer.py     Target: well under 0.5 s per update.
 """
@@ -24,7 +25,8 @@ def main() -> None:
                 start = time.perf_counter()
                 explorer_view(alpha, MAX_EXPLORER_DISCOUNT, 1000.0, grid_name, fig=fig)
                 times.append(time.perf_counter() - start)
-            print(f"{grid_name:<10} {alpha:>8g} {statistics.median(times):>9.3f} {max(times):>7.3f}")
+            median, worst = statistics.median(times), max(times)
+            print(f"{grid_name:<10} {alpha:>8g} {median:>9.3f} {worst:>7.3f}")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """Exact answers on a tabular grid: soft value iteration and exact policy evaluation.
 
-Equations (chapter 7):
+Equations (chapter 7; the labels are the book's):
 
-* Soft Bellman optimality:  Q(s,a) = R(s) + gamma * V(next(s,a)),
-  V(s) = alpha * log sum_a exp(Q(s,a) / alpha)     (alpha = 0: V(s) = max_a Q(s,a)),
-  pi*(a|s) = exp((Q(s,a) - V(s)) / alpha).                                               (7.1)
-* Soft value of a fixed policy:  V_pi = (I - gamma P_pi)^{-1} (R + alpha H_pi),
-  with P_pi[s, s'] = sum_a pi(a|s) [next(s,a) = s'] and H_pi(s) = -sum_a pi(a|s) log pi(a|s). (7.2)
+* ``soft-bellman``: Q(s,a) = R(s) + gamma * V(next(s,a)), V(s) = alpha * log sum_a
+  exp(Q(s,a) / alpha)  (alpha = 0: V(s) = max_a Q(s,a)), pi*(a|s) = exp((Q(s,a) - V(s))
+  / alpha).
+* ``policy-evaluation``, the soft value of a fixed policy: V_pi = (I - gamma P_pi)^{-1}
+  (R + alpha H_pi), with P_pi[s, s'] = sum_a pi(a|s) [next(s,a) = s'] and H_pi(s) =
+  -sum_a pi(a|s) log pi(a|s).
+* ``occupancy``: d_pi^T = (1 - gamma) e_start^T (I - gamma P_pi)^{-1}.
 
-Everything is float64; ``soft_policy_values`` is differentiable in the policy table, which the book
-uses for exact policy gradients.
+Everything is float64; ``soft_policy_values`` is differentiable in the probability
+table, which the book uses for exact policy gradients.
 """
 
 from __future__ import annotations
@@ -18,41 +20,47 @@ from dataclasses import dataclass
 
 import torch
 
-from ._validation import check_alpha, check_discount, check_policy_grid, check_probability_table
+from ._validation import (
+    check_alpha,
+    check_discount,
+    check_policy_grid,
+    check_probability_table,
+)
 
 
 @dataclass(frozen=True)
 class SoftSolution:
     """The soft-optimal solution of a grid.
 
-    values:   [n_states] float64, V*(s)
-    q_values: [n_states, 5] float64, Q*(s, a)
-    policy:   [n_states, 5] float64, pi*(a|s)
-    iterations: number of Bellman sweeps performed
+    values:     [n_states] float64, V*(s) q_values:   [n_states, 5] float64, Q*(s, a)
+    probs:      [n_states, 5] float64, pi*(a|s) iterations: number of Bellman sweeps
+    performed
     """
 
     values: torch.Tensor
     q_values: torch.Tensor
-    policy: torch.Tensor
+    probs: torch.Tensor
     iterations: int
 
 
 def soft_q_values(grid, values: torch.Tensor, discount: float) -> torch.Tensor:
-    """[n_states] V -> [n_states, 5] Q(s,a) = R(s) + gamma * V(next(s,a))  (7.1)."""
+    """[n_states] V -> [n_states, 5] Q(s,a) = R(s) + gamma V(next(s,a))."""
     return grid.state_rewards[:, None] + discount * values[grid.next_states]
 
 
-def soft_max(q_values: torch.Tensor, alpha: float) -> torch.Tensor:
-    """[n_states, 5] Q -> [n_states] V(s) = alpha * logsumexp_a(Q(s,a) / alpha); max_a if alpha = 0."""
+def soft_values(q_values: torch.Tensor, alpha: float) -> torch.Tensor:
+    """[n_states, 5] Q -> [n_states] V(s) = alpha * logsumexp_a(Q(s,a) / alpha) (a soft
+    maximum over actions, ``soft-bellman``); max_a Q(s,a) if alpha = 0."""
     if alpha == 0:
         return q_values.max(dim=1).values
     return alpha * torch.logsumexp(q_values / alpha, dim=1)
 
 
-def soft_greedy_policy(q_values: torch.Tensor, alpha: float) -> torch.Tensor:
+def soft_greedy_probs(q_values: torch.Tensor, alpha: float) -> torch.Tensor:
     """[n_states, 5] Q -> [n_states, 5] pi(a|s) = softmax(Q(s,.) / alpha).
 
-    For alpha = 0 the limit: uniform over the maximising actions (ties within 1e-9 relative).
+    For alpha = 0 the limit: uniform over the maximising actions (ties within 1e-9
+    relative).
     """
     if alpha == 0:
         best = q_values.max(dim=1, keepdim=True).values
@@ -61,43 +69,65 @@ def soft_greedy_policy(q_values: torch.Tensor, alpha: float) -> torch.Tensor:
     return torch.softmax(q_values / alpha, dim=1)
 
 
-def soft_value_iteration(grid, alpha: float, discount: float, tol: float = 1e-14,
-                         max_iterations: int = 200_000) -> SoftSolution:
-    """Solve the soft Bellman optimality equation (7.1) by value iteration.
+def soft_value_iteration(
+    grid,
+    alpha: float,
+    discount: float,
+    tol: float = 1e-14,
+    max_iterations: int = 200_000,
+) -> SoftSolution:
+    """Solve the soft Bellman optimality equation (``soft-bellman``) by value iteration.
 
     Args:
         grid: a :class:`~maxent_tutorial.grid.GridWorld`.
         alpha: entropy temperature >= 0 (0 gives the ordinary Bellman equation).
         discount: gamma in [0, 1) (the values are infinite-horizon sums).
-        tol: stop once a sweep changes no value by more than ``tol * max(1, max_s |V(s)|)``.
+        tol: stop once a sweep changes no value by more than ``tol * max(1, max_s
+            |V(s)|)``.
         max_iterations: raise ``RuntimeError`` rather than loop longer.
 
     Returns:
-        :class:`SoftSolution` with values [n_states], q_values and policy [n_states, 5].
+        :class:`SoftSolution` with values [n_states], q_values and probs [n_states, 5].
     """
     alpha = check_alpha(alpha)
     discount = check_discount(discount, infinite_horizon=True)
     if not tol > 0:
         raise ValueError(f"tol must be positive, got {tol}")
     values = torch.zeros(grid.n_states, dtype=torch.float64)
-    for iteration in range(1, max_iterations + 1):
-        new_values = soft_max(soft_q_values(grid, values, discount), alpha)
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 (read after the loop)
+        new_values = soft_values(soft_q_values(grid, values, discount), alpha)
         change = (new_values - values).abs().max().item()
         values = new_values
         if change <= tol * max(1.0, values.abs().max().item()):
             break
     else:
-        raise RuntimeError(f"soft value iteration did not reach tol={tol} in {max_iterations} "
-                           f"sweeps (discount={discount}); raise max_iterations or tol")
+        raise RuntimeError(
+            f"soft value iteration did not reach tol={tol} in {max_iterations} "
+            f"sweeps (discount={discount}); raise max_iterations or tol"
+        )
     q_values = soft_q_values(grid, values, discount)
-    return SoftSolution(values=values, q_values=q_values,
-                        policy=soft_greedy_policy(q_values, alpha), iterations=iteration)
+    return SoftSolution(
+        values=values,
+        q_values=q_values,
+        probs=soft_greedy_probs(q_values, alpha),
+        iterations=iteration,
+    )
 
 
 def transition_matrix(grid, probs: torch.Tensor) -> torch.Tensor:
-    """[n_states, 5] pi -> [n_states, n_states] P_pi[s, s'] = sum_a pi(a|s) [next(s,a) = s'] (7.2)."""
+    """[n_states, 5] pi -> [n_states, n_states] P_pi.
+
+    P_pi[s, s'] = sum_a pi(a|s) [next(s,a) = s'].
+    """
     matrix = torch.zeros(grid.n_states, grid.n_states, dtype=probs.dtype)
     return matrix.scatter_add(1, grid.next_states, probs)
+
+
+def evaluation_matrix(grid, probs: torch.Tensor, discount: float) -> torch.Tensor:
+    """[n_states, 5] pi -> [n_states, n_states] I - gamma P_pi, the matrix that
+    ``policy-evaluation`` and ``occupancy`` invert."""
+    identity = torch.eye(grid.n_states, dtype=probs.dtype)
+    return identity - discount * transition_matrix(grid, probs)
 
 
 def policy_entropy(probs: torch.Tensor) -> torch.Tensor:
@@ -106,7 +136,8 @@ def policy_entropy(probs: torch.Tensor) -> torch.Tensor:
 
 
 def soft_policy_values(grid, probs, alpha: float, discount: float) -> torch.Tensor:
-    """Exact soft value (7.2) of the fixed policy ``probs`` in every state.
+    """Exact soft value (``policy-evaluation``) of the fixed policy ``probs`` in every
+    state.
 
     Args:
         grid: the grid world.
@@ -115,38 +146,51 @@ def soft_policy_values(grid, probs, alpha: float, discount: float) -> torch.Tens
         discount: gamma in [0, 1).
 
     Returns:
-        [n_states] float64 V_pi(s) = E[sum_t gamma^t (R(s_t) + alpha H(pi(.|s_t))) | s_0 = s],
-        differentiable with respect to ``probs``.
+        [n_states] float64 V_pi(s) = E[sum_t gamma^t (R(s_t) + alpha H(pi(.|s_t))) | s_0
+        = s], differentiable with respect to ``probs``.
     """
-    probs = check_probability_table(probs, grid.n_states, grid.n_actions).to(torch.float64)
-    alpha = check_alpha(alpha)
-    discount = check_discount(discount, infinite_horizon=True)
-    soft_rewards = grid.state_rewards + alpha * policy_entropy(probs)  # R(s) + alpha H_pi(s)
-    system = torch.eye(grid.n_states, dtype=torch.float64) - discount * transition_matrix(grid, probs)
-    return torch.linalg.solve(system, soft_rewards)
+    probs = check_probability_table(probs, grid.n_states, grid.n_actions).double()
+    alpha, discount = (
+        check_alpha(alpha),
+        check_discount(discount, infinite_horizon=True),
+    )
+    soft_rewards = grid.state_rewards + alpha * policy_entropy(probs)  # R + alpha H_pi
+    return torch.linalg.solve(evaluation_matrix(grid, probs, discount), soft_rewards)
 
 
 def state_occupancy(grid, probs, discount: float) -> torch.Tensor:
-    """Normalised discounted state occupancy from the start state.
+    """Normalised discounted state occupancy from the start state (``occupancy``).
 
-    d(s) = (1 - gamma) sum_t gamma^t Pr(s_t = s), i.e. d^T = (1 - gamma) e_start^T (I - gamma P_pi)^{-1}.
-    Returns [n_states] float64 summing to 1.
+    d(s) = (1 - gamma) sum_t gamma^t Pr(s_t = s), i.e. d^T = (1 - gamma) e_start^T (I -
+    gamma P_pi)^{-1}. Returns [n_states] float64 summing to 1.
     """
-    probs = check_probability_table(probs, grid.n_states, grid.n_actions).to(torch.float64)
+    probs = check_probability_table(probs, grid.n_states, grid.n_actions).double()
     discount = check_discount(discount, infinite_horizon=True)
-    system = torch.eye(grid.n_states, dtype=torch.float64) - discount * transition_matrix(grid, probs)
     start = torch.zeros(grid.n_states, dtype=torch.float64)
     start[grid.start_state] = 1.0
-    return (1 - discount) * torch.linalg.solve(system.T, start)
+    return (1 - discount) * torch.linalg.solve(
+        evaluation_matrix(grid, probs, discount).T, start
+    )
 
 
-def start_value_gap(grid, policy, alpha: float, discount: float,
-                    solution: SoftSolution | None = None) -> float:
-    """Relative gap (V*(start) - V_pi(start)) / |V*(start)| of a policy module to the soft optimum."""
+def start_value_gap(
+    grid, policy, alpha: float, discount: float, solution: SoftSolution | None = None
+) -> float:
+    """(V*(start) - V_pi(start)) / |V*(start)|: a policy module's relative gap to the
+    soft optimum (pass ``solution`` to reuse a solved grid)."""
     check_policy_grid(policy, grid)
     if solution is None:
         solution = soft_value_iteration(grid, alpha, discount)
     with torch.no_grad():
-        values = soft_policy_values(grid, policy.action_probabilities(torch.float64), alpha, discount)
-    best = solution.values[grid.start_state]
-    return ((best - values[grid.start_state]) / best.abs()).item()
+        values = soft_policy_values(
+            grid, policy.action_probabilities(torch.float64), alpha, discount
+        )
+    return relative_gap(
+        values[grid.start_state].item(), solution.values[grid.start_state].item()
+    )
+
+
+def relative_gap(start_values, optimum: float):
+    """(V* - V) / |V*| for a value or an array of values V of the start state (e.g. a
+    ``TrainingHistory.start_value`` curve) against the soft optimum V*(start)."""
+    return (optimum - start_values) / abs(optimum)

@@ -1,55 +1,70 @@
 """Policy-gradient estimates and the exact gradient they estimate (chapters 3 and 9).
 
-``exact_policy_gradient`` differentiates the exact soft value of the start state (7.2) with
-autograd; ``gradient_estimates`` draws many independent sampled estimates (3.3) at a fixed policy;
-``gradient_mse`` scores them: E ||g_hat - g||^2 = squared bias + variance.
+``exact_policy_gradient`` differentiates the exact soft value of the start state
+(``policy-evaluation``) with autograd; ``gradient_estimates`` draws many independent
+sampled estimates (``policy-gradient``) at a fixed policy; ``gradient_mse`` scores them:
+E ||g_hat - g||^2 = squared bias + variance.
 """
 
 from __future__ import annotations
 
 import torch
 
-from ._validation import check_alpha, check_discount, check_policy_grid, check_positive_int
+from ._validation import check_policy_grid, check_positive_int
 from .baselines import make_baseline
 from .exact import soft_policy_values
-from .objective import maxent_pg_loss, soft_rewards_to_go
+from .objective import batch_loss
 
 
 def flat_gradient(output: torch.Tensor, policy) -> torch.Tensor:
-    """d output / d theta for all the policy's parameters, flattened to [P] (float64)."""
+    """d output / d theta for all the policy's parameters, flat: [P] float64."""
     gradients = torch.autograd.grad(output, list(policy.parameters()))
     return torch.cat([g.reshape(-1) for g in gradients]).double()
 
 
 def exact_policy_gradient(grid, policy, alpha: float, discount: float) -> torch.Tensor:
-    """[P] exact gradient of V_pi(start) (7.2) with respect to the policy's parameters."""
+    """[P] exact gradient of V_pi(start) (``policy-evaluation``) in the policy's
+    parameters."""
     check_policy_grid(policy, grid)
-    alpha = check_alpha(alpha)
-    discount = check_discount(discount, infinite_horizon=True)
-    values = soft_policy_values(grid, policy.action_probabilities(torch.float64), alpha, discount)
+    values = soft_policy_values(
+        grid, policy.action_probabilities(torch.float64), alpha, discount
+    )
     return flat_gradient(values[grid.start_state], policy)
 
 
-def sampled_policy_gradient(grid, policy, episodes, alpha: float, discount: float, baseline) -> torch.Tensor:
-    """[P] one estimate (3.3) of grad V(start) from a batch of episodes, in float64.
+def sampled_policy_gradient(
+    policy, episodes, alpha: float, discount: float, baseline
+) -> torch.Tensor:
+    """[P] one estimate (``policy-gradient``) of grad V(start) from a batch, in float64.
 
-    ``baseline`` is a baseline object (see :mod:`maxent_tutorial.baselines`); it sees the batch.
+    ``baseline`` is a baseline object (see :mod:`maxent_tutorial.baselines`); it sees
+    the batch.
     """
-    log_probs = policy.taken_log_probs(episodes.states, episodes.actions)
-    returns = soft_rewards_to_go(episodes.rewards.double(), log_probs.detach().double(), alpha, discount)
-    loss = maxent_pg_loss(log_probs.double(), returns, discount, baseline(episodes.states, returns))
+    loss, _ = batch_loss(
+        policy, episodes, alpha, discount, baseline, dtype=torch.float64
+    )
     return -flat_gradient(loss, policy)
 
 
-def gradient_estimates(grid, policy, *, n_estimates: int, n_episodes: int, horizon: int, alpha: float,
-                       discount: float, baseline: str = "none", warmup: int = 5,
-                       generator: torch.Generator | None = None) -> torch.Tensor:
+def gradient_estimates(
+    grid,
+    policy,
+    *,
+    n_estimates: int,
+    n_episodes: int,
+    horizon: int,
+    alpha: float,
+    discount: float,
+    baseline: str = "none",
+    warmup: int = 5,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """[n_estimates, P] independent estimates of grad V(start) at the fixed ``policy``.
 
-    Each estimate uses its own batch of ``n_episodes`` episodes of ``horizon`` steps. A learned
-    baseline first sees ``warmup`` batches that are not recorded, then keeps learning from each
-    batch after using it, as in training; it never uses a batch for that batch's own baseline,
-    so every estimate stays unbiased.
+    Each estimate uses its own batch of ``n_episodes`` episodes of ``horizon`` steps. A
+    learned baseline first sees ``warmup`` batches that are not recorded, then keeps
+    learning from each batch after using it, as in training; it never uses a batch for
+    that batch's own baseline, so every estimate stays unbiased.
     """
     check_policy_grid(policy, grid)
     n_estimates = check_positive_int(n_estimates, "n_estimates")
@@ -57,14 +72,20 @@ def gradient_estimates(grid, policy, *, n_estimates: int, n_episodes: int, horiz
     estimates = []
     for index in range(warmup + n_estimates):
         episodes = grid.rollout(policy, horizon, n_episodes, generator)
-        estimate = sampled_policy_gradient(grid, policy, episodes, alpha, discount, baseline_fn)
+        estimate = sampled_policy_gradient(
+            policy, episodes, alpha, discount, baseline_fn
+        )
         if index >= warmup:
             estimates.append(estimate)
     return torch.stack(estimates)
 
 
 def gradient_mse(estimates: torch.Tensor, exact: torch.Tensor) -> float:
-    """Mean squared error ``mean_i ||estimate_i - exact||^2`` of [N, P] estimates against [P]."""
+    """Mean squared error ``mean_i ||estimate_i - exact||^2`` of [N, P] estimates
+    against [P]."""
     if estimates.ndim != 2 or estimates.shape[1:] != exact.shape:
-        raise ValueError(f"estimates must be [N, P] with P = {exact.numel()}, got {list(estimates.shape)}")
+        raise ValueError(
+            f"estimates must be [N, P] with P = {exact.numel()}, "
+            f"got {list(estimates.shape)}"
+        )
     return ((estimates - exact) ** 2).sum(dim=1).mean().item()

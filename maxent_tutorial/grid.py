@@ -2,14 +2,17 @@
 
 Contract (the book's chapter 2 draws it):
 
-* **States** are cells, numbered row-major: ``state = row * n_cols + col``; row 0 is the top row.
-* **Actions** keep the original post's numbering: ``STAY=0, UP=1, DOWN=2, RIGHT=3, LEFT=4``.
-  UP decreases the row, DOWN increases it, RIGHT increases the column, LEFT decreases it.
-  A move that would leave the grid leaves the agent where it is (a wall bump).
-* **Reward** is a function of the state only: ``r_t = R(s_t)``, collected for the cell occupied
-  *before* acting. An episode is ``s_0 = start``; for each t: collect ``R(s_t)``, draw
-  ``a_t ~ pi(.|s_t)``, move to ``s_{t+1} = next(s_t, a_t)``.
-* There is no terminal state: the goal pays its reward on every step the agent stays there.
+* **States** are cells, numbered row-major: ``state = row * n_cols + col``; row 0 is the
+  top row.
+* **Actions** keep the original post's numbering: ``STAY=0, UP=1, DOWN=2, RIGHT=3,
+  LEFT=4``. UP decreases the row, DOWN increases it, RIGHT increases the column, LEFT
+  decreases it. A move that would leave the grid leaves the agent where it is (a wall
+  bump).
+* **Reward** is a function of the state only: ``r_t = R(s_t)``, collected for the cell
+  occupied *before* acting. An episode is ``s_0 = start``; for each t: collect
+  ``R(s_t)``, draw ``a_t ~ pi(.|s_t)``, move to ``s_{t+1} = next(s_t, a_t)``.
+* There is no terminal state: the goal pays its reward on every step the agent stays
+  there.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from numbers import Integral
 import numpy as np
 import torch
 
-from ._validation import check_policy_grid, check_positive_int
+from ._validation import check_indices, check_policy_grid, check_positive_int
 
 STAY, UP, DOWN, RIGHT, LEFT = range(5)
 ACTION_NAMES = ("stay", "up", "down", "right", "left")
@@ -43,24 +46,39 @@ def _reward_table(rewards) -> torch.Tensor:
     if isinstance(rewards, torch.Tensor):
         table = rewards.detach().cpu()
         if table.dtype == torch.bool or table.is_complex():
-            raise TypeError(f"rewards must be real numbers, got a tensor of dtype {table.dtype}")
+            raise TypeError(
+                f"rewards must be real numbers, got a tensor of dtype {table.dtype}"
+            )
         table = table.to(torch.float64)
     else:
         if isinstance(rewards, (list, tuple)):
             if len(rewards) == 0:
                 raise ValueError("rewards must not be empty")
-            lengths = {len(row) if isinstance(row, (list, tuple, np.ndarray)) else -1 for row in rewards}
+            lengths = {
+                len(row) if isinstance(row, (list, tuple, np.ndarray)) else -1
+                for row in rewards
+            }
             if -1 in lengths:
-                raise ValueError("rewards must be a 2-D map: a list of rows, each a list of numbers")
+                raise ValueError(
+                    "rewards must be a 2-D map: a list of rows, each a list of numbers"
+                )
             if len(lengths) != 1:
-                raise ValueError(f"rewards is ragged: its rows have lengths {sorted(lengths)}")
+                raise ValueError(
+                    f"rewards is ragged: its rows have lengths {sorted(lengths)}"
+                )
         array = np.asarray(rewards)
-        if array.dtype == object or not (np.issubdtype(array.dtype, np.integer)
-                                         or np.issubdtype(array.dtype, np.floating)):
-            raise TypeError(f"rewards must be real numbers, got entries of type {array.dtype}")
+        if array.dtype == object or not (
+            np.issubdtype(array.dtype, np.integer)
+            or np.issubdtype(array.dtype, np.floating)
+        ):
+            raise TypeError(
+                f"rewards must be real numbers, got entries of type {array.dtype}"
+            )
         table = torch.as_tensor(array.astype(np.float64))
     if table.ndim != 2:
-        raise ValueError(f"rewards must be a 2-D map (rows x columns), got {table.ndim} dimension(s)")
+        raise ValueError(
+            f"rewards must be a 2-D map (rows x columns), got {table.ndim} dimension(s)"
+        )
     if table.numel() == 0:
         raise ValueError(f"rewards must not be empty, got shape {tuple(table.shape)}")
     if not torch.isfinite(table).all():
@@ -100,8 +118,8 @@ class GridWorld:
     """A rectangular grid world with one reward per cell (see the module docstring).
 
     Args:
-        rewards: the reward map, rows top to bottom: nested lists, a NumPy array or a tensor,
-            any rectangular shape ``[n_rows, n_cols]`` with finite entries.
+        rewards: the reward map, rows top to bottom: nested lists, a NumPy array or a
+            tensor, any rectangular shape ``[n_rows, n_cols]`` with finite entries.
         start: the start cell as a ``(row, col)`` pair of integers.
 
     Attributes:
@@ -127,17 +145,17 @@ class GridWorld:
         return f"GridWorld({self.n_rows}x{self.n_cols}, start={self.start})"
 
     def _transition_table(self) -> torch.Tensor:
-        rows = torch.arange(self.n_rows).repeat_interleave(self.n_cols)  # [n_states]
-        cols = torch.arange(self.n_cols).repeat(self.n_rows)  # [n_states]
-        offsets = torch.tensor(ACTION_OFFSETS)  # [5, 2]
-        new_rows = rows[:, None] + offsets[:, 0]  # [n_states, 5]
-        new_cols = cols[:, None] + offsets[:, 1]
-        inside = (new_rows >= 0) & (new_rows < self.n_rows) & (new_cols >= 0) & (new_cols < self.n_cols)
-        moved = new_rows * self.n_cols + new_cols
-        here = (rows * self.n_cols + cols)[:, None].expand_as(moved)
-        return torch.where(inside, moved, here)
+        here = torch.arange(self.n_states)
+        cells = self.coordinates(here)  # [n_states, 2] (row, col)
+        moved = cells[:, None, :] + torch.tensor(ACTION_OFFSETS)  # [n_states, 5, 2]
+        rows, cols = moved[..., 0], moved[..., 1]
+        inside = (rows >= 0) & (rows < self.n_rows) & (cols >= 0) & (cols < self.n_cols)
+        return torch.where(
+            inside, rows * self.n_cols + cols, here[:, None]
+        )  # [n_states, 5]
 
-    # -- coordinates ---------------------------------------------------------------------------
+    # -- coordinates
+    # ---------------------------------------------------------------------------
     def to_state(self, row: int, col: int) -> int:
         """Flat state index of cell ``(row, col)``."""
         return int(row) * self.n_cols + int(col)
@@ -146,42 +164,48 @@ class GridWorld:
         """``(row, col)`` of a flat state index."""
         return divmod(int(state), self.n_cols)
 
-    def coordinates(self, states: torch.Tensor) -> torch.Tensor:
-        """[B] long flat states -> [B, 2] long (row, col)."""
+    def coordinates(self, states) -> torch.Tensor:
+        """[...] long flat states -> [..., 2] long (row, col)."""
+        states = torch.as_tensor(states)
         return torch.stack((states // self.n_cols, states % self.n_cols), dim=-1)
 
-    # -- dynamics ------------------------------------------------------------------------------
+    def scaled_coordinates(self) -> torch.Tensor:
+        """[n_states, 2] float32 (row, col) of every state, scaled to [0, 1] (linear
+        features)."""
+        scale = torch.tensor([max(self.n_rows - 1, 1), max(self.n_cols - 1, 1)])
+        return self.coordinates(torch.arange(self.n_states)).float() / scale.float()
+
+    # -- dynamics
+    # ------------------------------------------------------------------------------
     def step(self, states, actions) -> torch.Tensor:
-        """Batched transition: [B] long states, [B] long actions -> [B] long next states."""
-        states = self._check_index_tensor(states, "states", self.n_states)
-        actions = self._check_index_tensor(actions, "actions", self.n_actions)
+        """Batched transition: [B] long states, [B] long actions -> [B] long next
+        states."""
+        states = check_indices(states, self.n_states, "states")
+        actions = check_indices(actions, self.n_actions, "actions")
         if states.shape != actions.shape:
-            raise ValueError(f"states and actions must have the same shape, got "
-                             f"{tuple(states.shape)} and {tuple(actions.shape)}")
+            raise ValueError(
+                f"states and actions must have the same shape, got "
+                f"{tuple(states.shape)} and {tuple(actions.shape)}"
+            )
         return self.next_states[states, actions]
 
-    @staticmethod
-    def _check_index_tensor(values, name: str, size: int) -> torch.Tensor:
-        values = torch.as_tensor(values)
-        if values.dtype.is_floating_point or values.dtype == torch.bool or values.is_complex():
-            raise TypeError(f"{name} must be integers, got dtype {values.dtype}")
-        values = values.long()
-        if values.numel() and (values.min() < 0 or values.max() >= size):
-            raise ValueError(f"{name} must lie in 0..{size - 1}, got values from "
-                             f"{int(values.min())} to {int(values.max())}")
-        return values
+    def rollout(
+        self,
+        policy,
+        horizon: int,
+        n_episodes: int,
+        generator: torch.Generator | None = None,
+    ) -> Rollout:
+        """Sample ``n_episodes`` episodes of ``horizon`` steps from ``start`` under
+        ``policy``.
 
-    def rollout(self, policy, horizon: int, n_episodes: int,
-                generator: torch.Generator | None = None) -> Rollout:
-        """Sample ``n_episodes`` episodes of ``horizon`` steps from ``start`` under ``policy``.
-
-        The policy is frozen for the whole batch, so its action table ``pi(a|s)`` ([n_states, 5])
-        is read once. Each step draws every episode's action by inverting the cumulative
-        distribution at a uniform number: ``a_t = #{j < 4 : u_t >= c_j(s_t)}`` with
-        ``c_j(s) = sum_{i<=j} pi(i|s)``. To do that for all episodes in one call, the rows
-        ``s + c(s)`` are laid end to end in one sorted array and searched for ``s_t + u_t``.
-        All uniforms come from ``generator`` in one draw, so a seeded generator gives the same
-        episodes on the same machine. The only Python loop is over time steps.
+        The policy is frozen for the whole batch, so its table ``pi(a|s)`` ([n_states,
+        5]) is read once. Each step draws every episode's action by inverting the
+        cumulative distribution at a uniform number u: with ``c_j(s) = sum_{i<=j}
+        pi(i|s)``, ``a = #{j < 4 : u >= c_j(s)}``, the first action whose cumulative
+        probability exceeds u. All uniforms come from ``generator`` in one draw, so a
+        seeded generator gives the same episodes on the same machine. The only Python
+        loop is over time steps.
 
         Returns a :class:`Rollout` of ``[horizon, n_episodes]`` tensors.
         """
@@ -189,23 +213,25 @@ class GridWorld:
         n_episodes = check_positive_int(n_episodes, "n_episodes")
         check_policy_grid(policy, self)
         with torch.no_grad():
-            probabilities = policy.action_probabilities(torch.float64)
-        cumulative = probabilities.cumsum(dim=1)[:, :-1].numpy()  # [n_states, 4], c_j(s)
-        inner = self.n_actions - 1
-        # Row s holds s + c_j(s), within [s, s + 1]: the whole array is sorted.
-        keys = (cumulative + np.arange(self.n_states)[:, None]).ravel()
-        uniforms = torch.rand(horizon, n_episodes, generator=generator, dtype=torch.float64).numpy()
-        next_flat = self.next_states.numpy().ravel()  # next(s, a) at s * 5 + a
+            probs = policy.action_probabilities(torch.float64)
+        # NumPy inside the loop: per-step calls on a few numbers are cheaper there than
+        # in torch.
+        cumulative = probs.cumsum(dim=1)[
+            :, :-1
+        ].numpy()  # [n_states, 4], c_j(s) for j < 4
+        uniforms = torch.rand(
+            horizon, n_episodes, generator=generator, dtype=torch.float64
+        )
+        uniforms = uniforms.numpy()
+        next_states = self.next_states.numpy()
 
         states = np.empty((horizon, n_episodes), dtype=np.int64)
         actions = np.empty((horizon, n_episodes), dtype=np.int64)
         current = np.full(n_episodes, self.start_state, dtype=np.int64)
         for t in range(horizon):
             states[t] = current
-            # Entries of rows before s_t are <= s_t <= s_t + u_t; rows after are > s_t + u_t.
-            actions[t] = np.searchsorted(keys, current + uniforms[t], side="right") - inner * current
-            current = next_flat[current * self.n_actions + actions[t]]
-
-        states = torch.from_numpy(states)
-        rewards = self.state_rewards.to(torch.float32)[states]
-        return Rollout(states=states, actions=torch.from_numpy(actions), rewards=rewards)
+            actions[t] = (uniforms[t, :, None] >= cumulative[current]).sum(axis=1)
+            current = next_states[current, actions[t]]
+        states, actions = torch.from_numpy(states), torch.from_numpy(actions)
+        rewards = self.state_rewards.to(torch.float32)[states]  # r_t = R(s_t)
+        return Rollout(states=states, actions=actions, rewards=rewards)

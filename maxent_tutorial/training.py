@@ -1,111 +1,129 @@
 """Training a softmax policy with entropy-regularised REINFORCE (the book's chapter 4).
 
-One epoch: sample ``n_episodes`` episodes of ``horizon`` steps with the current policy, compute
-every step's soft reward-to-go (3.2), subtract a baseline, and take one optimiser step on the
-surrogate loss (3.3). No epsilon-random actions are mixed in: the samples must come from the
-policy whose gradient we estimate.
+One iteration: sample ``n_episodes`` episodes of ``horizon`` steps with the current
+policy, compute every step's soft reward-to-go (``soft-reward-to-go``), subtract a
+baseline, and take one optimiser step on the surrogate loss (``policy-gradient``). No
+epsilon-random actions are mixed in: the samples must come from the policy whose
+gradient we estimate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ._validation import check_alpha, check_discount, check_policy_grid, check_positive_int
+from ._validation import check_policy_grid
 from .baselines import make_baseline
+from .config import TrainingConfig
 from .exact import policy_entropy, soft_policy_values
 from .gradients import flat_gradient
 from .natural import NaturalGradient, episode_scores
-from .objective import maxent_pg_loss, soft_rewards_to_go
+from .objective import batch_loss
+from .temperature import discounted_mean_entropy, dual_step
 
 
 @dataclass
 class TrainingHistory:
-    """Per-epoch records, each an array of length ``epochs``.
+    """What one run recorded: one entry per iteration in each array.
 
-    loss: the surrogate loss value (its level carries no meaning, only its gradient does).
-    episode_reward: mean undiscounted sum of rewards per episode (the post's "cumulative reward").
+    loss: the surrogate loss (its level carries no meaning, only its gradient does).
+    episode_reward: mean undiscounted sum of rewards per episode (the post's "cumulative
+        reward").
     soft_return: mean discounted soft return G_0 of the sampled episodes.
     entropy: mean policy entropy H(pi(.|s_t)) over the visited states, in nats.
-    start_value: exact soft value V_pi(start) before each update (only with ``track_value=True``).
+    start_value: exact soft value V_pi(start) before each update, at that iteration's
+        alpha (``track_value``), else None.
+    settings: the :class:`TrainingConfig` of the run.
+    alpha: the temperature each iteration used (constant unless ``target_entropy`` is
+        set; then the last entry is the learned alpha).
     """
 
     loss: np.ndarray
     episode_reward: np.ndarray
     soft_return: np.ndarray
     entropy: np.ndarray
-    start_value: np.ndarray | None = None
-    settings: dict = field(default_factory=dict)
+    start_value: np.ndarray | None
+    settings: TrainingConfig
+    alpha: np.ndarray | None = None
 
 
-def train(grid, policy, *, epochs: int = 500, horizon: int = 300, n_episodes: int = 10,
-          discount: float = 0.99, alpha: float = 1.0, lr: float = 0.1, baseline: str = "time",
-          optimizer: str = "adam", max_kl: float = 0.05, damping: float = 0.1, cg_iterations: int = 10,
-          seed: int = 0, progress: bool = True, track_value: bool = False) -> TrainingHistory:
+def train(
+    grid, policy, config: TrainingConfig | None = None, **overrides
+) -> TrainingHistory:
     """Train ``policy`` in place on ``grid`` and return its :class:`TrainingHistory`.
 
     Args:
         grid: the grid world.
         policy: a softmax policy built for ``grid`` (its parameters are updated).
-        epochs: number of updates; horizon: steps per episode; n_episodes: episodes per update.
-        discount: gamma in [0, 1]; alpha: entropy temperature >= 0.
-        lr: Adam's learning rate (``optimizer="adam"``).
-        baseline: ``"time"`` (per-step leave-one-out mean, default), ``"running_mean"``, ``"none"``,
-            ``"critic_tabular"`` or ``"critic_linear"`` (see :mod:`maxent_tutorial.baselines`).
-        optimizer: ``"adam"`` or ``"natural"`` (natural gradient with conjugate gradients and a
-            KL trust region of ``max_kl``, Fisher ``damping``, ``cg_iterations``; chapter 10).
-        seed: seeds the ``torch.Generator`` that draws every episode: same seed, same history.
-        progress: show a tqdm progress bar.
-        track_value: also record the exact soft value of the start state before each update.
+        config: the settings (:class:`TrainingConfig`; its defaults when omitted).
+        **overrides: settings to change, by field name:
+            ``train(grid, policy, alpha=10.0)``.
     """
     check_policy_grid(policy, grid)
-    epochs = check_positive_int(epochs, "epochs")
-    horizon = check_positive_int(horizon, "horizon")
-    n_episodes = check_positive_int(n_episodes, "n_episodes")
-    discount = check_discount(discount, infinite_horizon=False)
-    alpha = check_alpha(alpha)
-    if not lr > 0:
-        raise ValueError(f"lr must be positive, got {lr}")
-    if track_value and discount >= 1:
-        raise ValueError("track_value needs discount < 1 (the exact value is an infinite sum)")
-    baseline_fn = make_baseline(baseline, grid, discount)
-    generator = torch.Generator().manual_seed(seed)
-    if optimizer == "adam":
-        adam = torch.optim.Adam(policy.parameters(), lr=lr)
-    elif optimizer == "natural":
-        natural = NaturalGradient(policy, max_kl=max_kl, damping=damping, cg_iterations=cg_iterations)
+    config = dataclasses.replace(config or TrainingConfig(), **overrides)
+    baseline = make_baseline(config.baseline, grid, config.discount)
+    generator = torch.Generator().manual_seed(config.seed)
+    if config.optimizer == "adam":
+        adam = torch.optim.Adam(policy.parameters(), lr=config.lr)
     else:
-        raise ValueError(f"optimizer must be 'adam' or 'natural', got {optimizer!r}")
+        natural = NaturalGradient(
+            policy, config.max_kl, config.damping, config.cg_iterations
+        )
+    temperature = config.alpha  # a target_entropy moves it by dual-step (chapter 11)
+    alphas = np.zeros(config.iterations)
 
-    records = np.zeros((5, epochs))
-    for epoch in tqdm(range(epochs), disable=not progress, desc="training"):
-        if track_value:
-            with torch.no_grad():
-                probs = policy.action_probabilities(torch.float64)
-                records[4, epoch] = soft_policy_values(grid, probs, alpha, discount)[grid.start_state]
-        episodes = grid.rollout(policy, horizon, n_episodes, generator)
-        log_probs = policy.taken_log_probs(episodes.states, episodes.actions)  # [T, B]
-        returns = soft_rewards_to_go(episodes.rewards, log_probs.detach(), alpha, discount)
-        loss = maxent_pg_loss(log_probs, returns, discount, baseline_fn(episodes.states, returns))
-        with torch.no_grad():  # entropy of the policy that drew this batch, over the visited states
-            entropy = policy_entropy(policy.action_probabilities())[episodes.states].mean()
-        if optimizer == "adam":
+    records = {
+        name: np.zeros(config.iterations)
+        for name in ("loss", "episode_reward", "soft_return", "entropy", "start_value")
+    }
+    for iteration in tqdm(
+        range(config.iterations), disable=not config.progress, desc="training"
+    ):
+        with torch.no_grad():  # the policy before this iteration's update
+            probs = policy.action_probabilities(torch.float64)
+        episodes = grid.rollout(policy, config.horizon, config.n_episodes, generator)
+        if iteration == 0 and config.target_entropy is not None:
+            if config.alpha_init == "reward_scale":  # alpha in the units of reward
+                temperature = episodes.rewards.abs().mean().item() or config.alpha
+        alphas[iteration] = temperature
+        if config.track_value:  # V_pi(start) at this iteration's temperature
+            values = soft_policy_values(grid, probs, temperature, config.discount)
+            records["start_value"][iteration] = values[grid.start_state].item()
+        alpha = config.entropy_sign * temperature  # -1: the post's sign (chapter 8)
+        loss, returns = batch_loss(policy, episodes, alpha, config.discount, baseline)
+        if config.optimizer == "adam":
             adam.zero_grad()
             loss.backward()
             adam.step()
         else:
             scores = episode_scores(policy, episodes.states, episodes.actions)
             natural.step(-flat_gradient(loss, policy), scores)
-        records[:4, epoch] = (loss.item(), episodes.rewards.sum(0).mean().item(),
-                              returns[0].mean().item(), entropy.item())
+        records["loss"][iteration] = loss.item()
+        records["episode_reward"][iteration] = episodes.rewards.sum(0).mean().item()
+        records["soft_return"][iteration] = returns[0].mean().item()
+        # entropy of the policy that drew this batch, over the states it visited
+        visited_entropy = policy_entropy(probs)[episodes.states]  # [T, B]
+        records["entropy"][iteration] = visited_entropy.mean().item()
+        if config.target_entropy is not None:  # dual-step on log alpha
+            batch_entropy = discounted_mean_entropy(visited_entropy, config.discount)
+            batch_entropy = batch_entropy.item()
+            log_alpha = dual_step(
+                math.log(temperature),
+                batch_entropy,
+                config.target_entropy,
+                config.alpha_lr,
+            )
+            temperature = math.exp(log_alpha)
 
-    settings = dict(epochs=epochs, horizon=horizon, n_episodes=n_episodes, discount=discount,
-                    alpha=alpha, lr=lr, baseline=baseline, optimizer=optimizer, seed=seed)
-    if optimizer == "natural":
-        settings.update(max_kl=max_kl, damping=damping, cg_iterations=cg_iterations)
-    return TrainingHistory(loss=records[0], episode_reward=records[1], soft_return=records[2],
-                           entropy=records[3], start_value=records[4] if track_value else None,
-                           settings=settings)
+    start_value = records.pop("start_value")
+    return TrainingHistory(
+        **records,
+        start_value=start_value if config.track_value else None,
+        settings=config,
+        alpha=alphas,
+    )

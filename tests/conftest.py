@@ -1,12 +1,7 @@
 import pytest
-import torch
+from helpers import SMALL_REWARDS, SMALL_START
 
 from maxent_tutorial import GridWorld
-
-# A small non-square grid used across the tests: 2 rows x 3 columns.
-SMALL_REWARDS = [[0.0, 1.0, -1.0],
-                 [-0.5, 0.0, 2.0]]
-SMALL_START = (1, 0)
 
 
 @pytest.fixture
@@ -17,11 +12,3 @@ def small_grid():
 @pytest.fixture
 def default_grid():
     return GridWorld()
-
-
-def random_tabular_(policy, seed: int, scale: float = 1.0):
-    """Give a tabular policy seeded random logits (in place) and return it."""
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        policy.table.copy_(scale * torch.randn(policy.table.shape, generator=generator))
-    return policy

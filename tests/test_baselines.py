@@ -1,12 +1,19 @@
 import pytest
 import torch
 
-from maxent_tutorial import RunningMeanBaseline, TimeStepBaseline, ValueCritic, make_baseline
+from maxent_tutorial import (
+    LeaveOneOutBaseline,
+    RunningMeanBaseline,
+    ValueCritic,
+    make_baseline,
+)
 
 
 def test_time_step_baseline_is_the_leave_one_out_mean():
     returns = torch.tensor([[1.0, 2.0, 6.0]])
-    assert TimeStepBaseline()(torch.zeros(1, 3, dtype=torch.long), returns).tolist() == [[4.0, 3.5, 1.5]]
+    assert LeaveOneOutBaseline()(
+        torch.zeros(1, 3, dtype=torch.long), returns
+    ).tolist() == [[4.0, 3.5, 1.5]]
 
 
 def test_running_mean_uses_only_earlier_batches():
@@ -18,22 +25,29 @@ def test_running_mean_uses_only_earlier_batches():
 
 
 def test_tabular_critic_fits_the_per_state_mean_return(small_grid):
-    # discount 0 makes the horizon factor 1 - 0^(T-t) = 1, so V(s) is the mean of G over visits to s.
+    # discount 0 makes the horizon factor 1 - 0^(T-t) = 1, so V(s) is the mean of G over
+    # visits to s.
     critic = ValueCritic(small_grid, "tabular", discount=0.0, ridge=1e-9)
     states = torch.tensor([[0, 1], [0, 5], [1, 5]])
     returns = torch.tensor([[1.0, 4.0], [3.0, 10.0], [6.0, 20.0]])
     first = critic(states, returns)
-    assert torch.equal(first, torch.zeros_like(returns))  # built before it saw the batch
+    assert torch.equal(
+        first, torch.zeros_like(returns)
+    )  # built before it saw the batch
     expected = {0: 2.0, 1: 5.0, 5: 15.0}
     for state, value in expected.items():
         assert critic.values()[state].item() == pytest.approx(value, rel=1e-6)
-    assert critic.values()[2].item() == pytest.approx(0.0)  # never visited: keeps its old value
+    assert critic.values()[2].item() == pytest.approx(
+        0.0
+    )  # never visited: keeps its old value
 
 
 def test_linear_critic_recovers_a_linear_value_exactly(small_grid):
     critic = ValueCritic(small_grid, "linear", discount=0.0, ridge=1e-9)
     states = torch.arange(6).repeat(4, 1)  # [4, 6]
-    true_values = 2.0 * (states // 3) - 1.5 * (states % 3) / 2 + 0.5  # 2 row - 1.5 col/2 + 0.5
+    true_values = (
+        2.0 * (states // 3) - 1.5 * (states % 3) / 2 + 0.5
+    )  # 2 row - 1.5 col/2 + 0.5
     critic(states, true_values)
     assert torch.allclose(critic.values(), true_values[0].double(), atol=1e-6)
 
@@ -53,4 +67,4 @@ def test_make_baseline_names_and_errors(small_grid):
     with pytest.raises(ValueError, match="needs the grid"):
         make_baseline("critic_tabular")
     with pytest.raises(ValueError, match="needs n_episodes >= 2"):
-        TimeStepBaseline()(torch.zeros(2, 1, dtype=torch.long), torch.zeros(2, 1))
+        LeaveOneOutBaseline()(torch.zeros(2, 1, dtype=torch.long), torch.zeros(2, 1))

@@ -1,8 +1,15 @@
-"""The book: its table of contents, its HTML build, and its pages in a headless browser.
+"""The book: its table of contents, its HTML build, its pages in a headless browser, its
+PDF.
 
-The build runs once per session, with warnings as errors, into a temporary folder. The browser
-check needs Debian's `chromium` (at /usr/bin/chromium) and the `playwright` package; it is skipped
-where they are missing, except in CI (CI=true), where a missing browser is a failure.
+The build runs once per session, with warnings as errors, into a temporary folder. The
+browser
+check needs Debian's `chromium` (at /usr/bin/chromium) and the `playwright` package; the
+PDF
+checks also need Debian's `poppler-utils` (pdftotext, pdfimages, pdftoppm). They are
+skipped
+where these are missing, except in CI (CI=true), where a missing tool is a failure. The
+browser
+blocks all network: the book must read offline, MathJax included.
 """
 
 import functools
@@ -18,6 +25,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+import build_pdf  # noqa: E402  (tools/ is not a package: the PDF command's own settings)
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -49,8 +59,11 @@ def notebooks():
 
 
 def test_toc_lists_every_page_in_book():
-    pages = {str(p.relative_to(ROOT).with_suffix("")) for p in BOOK.rglob("*") if p.suffix in (".md", ".ipynb")
-             and ".ipynb_checkpoints" not in p.parts}
+    pages = {
+        str(p.relative_to(ROOT).with_suffix(""))
+        for p in BOOK.rglob("*")
+        if p.suffix in (".md", ".ipynb") and ".ipynb_checkpoints" not in p.parts
+    }
     listed = toc_files()
     assert len(listed) == len(set(listed)), "a page is listed twice in _toc.yml"
     assert pages == set(listed)
@@ -58,7 +71,11 @@ def test_toc_lists_every_page_in_book():
 
 def test_every_chapter_ends_with_a_try_it_section_with_hidden_answers():
     for path in notebooks():
-        markdown = [("".join(c["source"])) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"]
+        markdown = [
+            ("".join(c["source"]))
+            for c in json.loads(path.read_text())["cells"]
+            if c["cell_type"] == "markdown"
+        ]
         text = "\n".join(markdown)
         assert "## Try it" in text, path.name
         assert ":class: dropdown" in text.split("## Try it")[-1], path.name
@@ -66,19 +83,40 @@ def test_every_chapter_ends_with_a_try_it_section_with_hidden_answers():
 
 def test_notebooks_are_committed_with_outputs_and_in_order():
     for path in notebooks():
-        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        cells = [
+            c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"
+        ]
         assert any(c["outputs"] for c in cells), f"{path.name} has no stored outputs"
         counts = [c["execution_count"] for c in cells if c["source"]]
-        assert counts == list(range(1, len(counts) + 1)), f"{path.name} was not run top to bottom"
+        assert counts == list(range(1, len(counts) + 1)), (
+            f"{path.name} was not run top to bottom"
+        )
 
 
 @pytest.fixture(scope="session")
 def built_html(tmp_path_factory):
-    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or shutil.which("jupyter-book")
-    assert jupyter_book, "jupyter-book is not installed (pip install -r requirements.txt)"
+    jupyter_book = shutil.which(
+        "jupyter-book", path=str(Path(sys.executable).parent)
+    ) or shutil.which("jupyter-book")
+    assert jupyter_book, (
+        "jupyter-book is not installed (pip install -r requirements.txt)"
+    )
     out = tmp_path_factory.mktemp("book")
-    result = subprocess.run([jupyter_book, "build", "-W", "-n", "--keep-going", "--path-output", str(out), str(ROOT)],
-                            capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [
+            jupyter_book,
+            "build",
+            "-W",
+            "-n",
+            "--keep-going",
+            "--path-output",
+            str(out),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return out / "_build" / "html"
 
@@ -92,27 +130,59 @@ def test_book_builds_with_warnings_as_errors_and_has_every_page(built_html):
         assert page_path(built_html, name).is_file(), name
 
 
+def test_pages_show_no_nbval_text_and_no_control_characters(built_html):
+    control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+    for name in toc_files():
+        html = page_path(built_html, name).read_text()
+        assert "NBVAL" not in html, f"{name}: nbval directives belong in cell tags"
+        found = control.search(html)
+        assert found is None, f"{name}: control character {found.group()!r}"
+
+
 def test_every_chapter_page_shows_its_figures(built_html):
     for path in notebooks():
-        n_figures = sum(1 for c in json.loads(path.read_text())["cells"] for o in c.get("outputs", [])
-                        if "image/png" in o.get("data", {}))
+        n_figures = sum(
+            1
+            for c in json.loads(path.read_text())["cells"]
+            for o in c.get("outputs", [])
+            if "image/png" in o.get("data", {})
+        )
         html = page_path(built_html, f"book/{path.stem}").read_text()
         sources = re.findall(r'<img[^>]+src="([^"]+)"', html)
         local = [s for s in sources if not s.startswith(("http:", "https:", "data:"))]
         figures = [s for s in local if "_images/" in s]
         assert n_figures >= 1, f"{path.name} has no figure"
-        assert len(figures) >= n_figures, f"{path.name}: {len(figures)} of {n_figures} figures in the page"
+        assert len(figures) >= n_figures, (
+            f"{path.name}: {len(figures)} of {n_figures} figures in the page"
+        )
         for source in local:
-            assert (page_path(built_html, f"book/{path.stem}").parent / source).resolve().is_file(), source
+            assert (
+                (page_path(built_html, f"book/{path.stem}").parent / source)
+                .resolve()
+                .is_file()
+            ), source
 
 
-def test_math_is_in_the_pages_as_mathjax_markup(built_html):
+def test_math_is_in_the_pages_as_mathjax_markup_with_mathjax_served_by_the_book(
+    built_html,
+):
     for name in toc_files():
         html = page_path(built_html, name).read_text()
-        if name.endswith("references"):
+        if not re.search(r'class="math[^"]*"', html):
+            assert name.endswith(("references", "notation")), (
+                f"{name} has no math markup"
+            )
             continue
-        assert "mathjax" in html.lower(), name
-        assert re.search(r'class="math[^"]*"|\\\(', html), f"{name} has no math markup"
+        # MathJax 3 from the book's own _static folder (book/_ext/offline_mathjax.py),
+        # not a CDN.
+        scripts = re.findall(
+            r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, re.IGNORECASE
+        )
+        assert len(scripts) == 1 and "://" not in scripts[0], f"{name}: {scripts}"
+        script = (
+            page_path(built_html, name).parent / scripts[0].split("?")[0]
+        ).resolve()
+        assert script.is_file() and script.name == "tex-chtml.js", script
 
 
 @pytest.fixture(scope="session")
@@ -130,9 +200,8 @@ def browser():
         pytest.skip("Debian's chromium is not installed")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+            executable_path=str(CHROMIUM), args=build_pdf.CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -143,34 +212,249 @@ def served(built_html):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=built_html))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=built_html)
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
 
 
-def test_every_page_loads_in_chromium_with_its_images_and_no_script_error(browser, served):
-    page = browser.new_page()
-    # No network here: requests that leave this machine fail at once (MathJax and fonts come from
-    # a CDN when a reader is online). Errors they cause are expected; any other is a failure.
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
-               else route.abort("internetdisconnected"))
+# Every element that offers search: the theme's buttons and fields, Sphinx's own search
+# box.
+SEARCH_BOXES = (
+    ".search-button, .search-button-field, #searchbox, form[role=search], "
+    "input[type=search]"
+)
+
+PAGE_STATE = """() => {
+  const visible = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+                         return r.width > 0 && r.height > 0 && s.visibility !==
+                         "hidden"; };
+  const math = Array.from(document.querySelectorAll(".math"));
+  return {
+    math: math.length,
+    typeset: math.filter(m => m.querySelector("mjx-container")).length,
+    raw: math.filter(m => !m.querySelector("mjx-container")).map(m =>
+    m.textContent.slice(0, 80)),
+    errors: Array.from(document.querySelectorAll("mjx-merror, [data-mjx-error]")).map(
+      e => (e.getAttribute("data-mjx-error") || e.textContent).slice(0, 120)),
+    search: Array.from(document.querySelectorAll(SEARCH_BOXES)).filter(visible).length,
+    broken: Array.from(document.images).filter(i => !i.complete || i.naturalWidth ===
+    0).map(i => i.src),
+  };
+}""".replace("SEARCH_BOXES", json.dumps(SEARCH_BOXES))
+
+
+def test_every_page_works_offline_math_typeset_one_search_box_no_missing_image(
+    browser, served, built_html
+):
+    """Network blocked: every formula typesets (MathJax is served by the book), with no
+    MathJax
+    error; the page shows one search box, every image loads, and no script fails."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     problems = []
+
+    # No network: a request that leaves this machine is refused and is itself a failure
+    # (the
+    # book must read offline: MathJax, fonts and images come from its own files).
+    def route(route):
+        if route.request.url.startswith(served):
+            route.continue_()
+        else:
+            problems.append(f"network request: {route.request.url}")
+            route.abort("internetdisconnected")
+
+    page.route("**/*", route)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text} "
-                                                       f"({message.location.get('url')})")
-            if message.type == "error" and "ERR_INTERNET_DISCONNECTED" not in message.text else None)
-    page.on("requestfailed", lambda request: problems.append(f"missing: {request.url}")
-            if request.url.startswith(served) else None)
-    page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
-            if response.status >= 400 else None)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(
+                f"console {message.type}: {message.text} "
+                f"({message.location.get('url')})"
+            )
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda request: (
+            problems.append(f"missing: {request.url}")
+            if request.url.startswith(served)
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"HTTP {response.status}: {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    n_formulas = 0
     for name in toc_files():
         problems.clear()
+        html = page_path(built_html, name).read_text()
+        math_in_html = len(re.findall(r'<(?:span|div) class="math[ "]', html))
         response = page.goto(served + f"{name}.html", wait_until="load")
         assert response is not None and response.ok, name
-        broken = page.evaluate("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
-                               ".map(i => i.src)")
-        assert broken == [], f"{name}: images that did not load: {broken}"
+        if math_in_html:
+            page.wait_for_function(
+                "window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=30_000,
+            )
+            page.evaluate("MathJax.startup.promise")
+        state = page.evaluate(PAGE_STATE)
+        assert state["math"] == math_in_html, (
+            f"{name}: {state['math']} math nodes, {math_in_html} in the HTML"
+        )
+        assert state["raw"] == [], (
+            f"{name}: formulas MathJax did not typeset: {state['raw']}"
+        )
+        assert state["typeset"] == state["math"], name
+        assert state["errors"] == [], (
+            f"{name}: MathJax errors (the LaTeX does not typeset): {state['errors']}"
+        )
+        assert state["search"] == 1, (
+            f"{name}: {state['search']} search boxes on the page"
+        )
+        assert state["broken"] == [], (
+            f"{name}: images that did not load: {state['broken']}"
+        )
         assert problems == [], f"{name}: {problems}"
+        n_formulas += state["typeset"]
+    assert n_formulas > 100, f"only {n_formulas} formulas in the whole book"
     page.close()
+
+
+# The PDF (tools/build_pdf.py)
+# ----------------------------------------------------------------
+
+
+def poppler(tool):
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} is missing: .ci/run installs Debian's poppler-utils")
+        pytest.skip(f"{tool} (Debian's poppler-utils) is not installed")
+    return path
+
+
+@pytest.fixture(scope="session")
+def book_pdf(browser, built_html):
+    """The README's PDF command, run into the folder of the session's HTML build."""
+    path_output = built_html.parents[1]
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "build_pdf.py"),
+            "--path-output",
+            str(path_output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    pdf = path_output / "_build" / "pdf" / "book.pdf"
+    assert pdf.is_file()
+    return pdf
+
+
+def pdf_pages_text(pdf):
+    text = subprocess.run(
+        [poppler("pdftotext"), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return text.split("\f")
+
+
+def test_pdf_has_every_chapter_typeset_math_and_the_figures(book_pdf):
+    pages = pdf_pages_text(book_pdf)
+    text = "\n".join(pages)
+    for path in [ROOT / f"{name}.ipynb" for name in toc_files()]:
+        if not path.exists():  # a Markdown page
+            continue
+        title = next(
+            line[2:].strip()
+            for c in json.loads(path.read_text())["cells"]
+            if c["cell_type"] == "markdown"
+            for line in "".join(c["source"]).splitlines()
+            if line.startswith("# ")
+        )
+        assert title in text, f"{path.name}: {title!r} is not in the PDF"
+    # Typeset math leaves no TeX delimiters behind, and its symbols are glyphs in the
+    # text (code cells may show LaTeX in plot labels, so macros alone prove nothing).
+    # tools/build_pdf.py also refuses to print a page with a formula left untypeset.
+    leftovers = re.findall(r"\\\(.{0,40}|\\\[.{0,40}|\\begin\{.{0,40}", text)
+    assert leftovers == [], f"raw LaTeX in the PDF: {leftovers[:10]}"
+    assert "π" in text and "α" in text, "no typeset Greek letters in the PDF"
+    n_figures = sum(
+        1
+        for path in notebooks()
+        for c in json.loads(path.read_text())["cells"]
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    )
+    listing = subprocess.run(
+        [poppler("pdfimages"), "-list", str(book_pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    images = [line for line in listing if line.split()[2] == "image"]
+    assert len(images) >= n_figures, (
+        f"{len(images)} images in the PDF, {n_figures} figures in the notebooks"
+    )
+
+
+def test_pdf_first_chapter_page_renders_and_is_not_blank(book_pdf, tmp_path):
+    import matplotlib.image
+
+    first_chapter = notebooks()[0]
+    title = next(
+        line[2:].strip()
+        for c in json.loads(first_chapter.read_text())["cells"]
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+        if line.startswith("# ")
+    )
+    pages = pdf_pages_text(book_pdf)
+    # Each chapter starts a page, its numbered title first ("1. The policy").
+    starts = [
+        i
+        for i, page in enumerate(pages, start=1)
+        if re.match(rf"\s*\d+\.\s+{re.escape(title)}", page)
+    ]
+    assert starts, f"no page starts with the first chapter's title {title!r}"
+    number = starts[0]
+    subprocess.run(
+        [
+            poppler("pdftoppm"),
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            "-singlefile",
+            str(book_pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    pixels = matplotlib.image.imread(tmp_path / "page.png")[..., :3].mean(
+        axis=-1
+    )  # grey, 0 (black) to 1
+    inked = (pixels < 0.8).mean()
+    assert pixels.shape[0] > 500 and pixels.shape[1] > 350, (
+        pixels.shape
+    )  # an A4 page at 50 dpi
+    assert 0.01 < inked < 0.5, f"page {number}: {inked:.1%} of the page is inked"

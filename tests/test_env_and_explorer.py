@@ -1,25 +1,55 @@
 import warnings
 
+import gymnasium
 import matplotlib
 import numpy as np
 import pytest
 import torch
 from gymnasium.utils.env_checker import check_env
 
-from maxent_tutorial.env import GridWorldEnv
+from maxent_tutorial.env import ENV_ID, GridWorldEnv
 from maxent_tutorial.explorer import GRIDS, explorer_grid, explorer_view, solve_setting
 
 matplotlib.use("Agg")
 
 
-def test_gymnasium_env_checker_passes():
+def test_the_registered_environment_passes_the_checker_with_warnings_as_errors():
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*not having a spec.*")
-        check_env(GridWorldEnv(render_mode="rgb_array"))
+        warnings.simplefilter("error")
+        env = gymnasium.make(ENV_ID, render_mode="rgb_array")
+        check_env(
+            env.unwrapped
+        )  # the checker's advice: check the environment below the wrappers
+    assert env.spec.id == ENV_ID and env.spec.max_episode_steps == 300
+
+
+def test_the_registered_environment_is_truncated_at_the_book_horizon():
+    env = gymnasium.make(ENV_ID)
+    env.reset(seed=0)
+    steps, truncated = 0, False
+    while not truncated:
+        _, _, terminated, truncated, _ = env.step(0)
+        assert not terminated
+        steps += 1
+    assert steps == 300
+
+
+def test_creating_the_environment_does_not_import_pyplot():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gymnasium, maxent_tutorial; gymnasium.make(maxent_tutorial.ENV_ID)"
+        ".reset(); print('matplotlib.pyplot' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_env_follows_the_grid_dynamics_and_reward_convention(small_grid):
-    env = GridWorldEnv(small_grid, max_episode_steps=4)
+    env = gymnasium.wrappers.TimeLimit(GridWorldEnv(small_grid), max_episode_steps=4)
     state, _ = env.reset(seed=0)
     assert state == small_grid.start_state
     total, truncated = 0.0, False
@@ -27,7 +57,9 @@ def test_env_follows_the_grid_dynamics_and_reward_convention(small_grid):
         expected_next = small_grid.next_states[state, action].item()
         reward_before_move = small_grid.state_rewards[state].item()
         state, reward, terminated, truncated, _ = env.step(action)
-        assert state == expected_next and reward == reward_before_move and not terminated
+        assert (
+            state == expected_next and reward == reward_before_move and not terminated
+        )
         total += reward
     assert truncated
     assert total == pytest.approx(-0.5 + 0.0 + 1.0 + -1.0)
@@ -43,8 +75,8 @@ def test_env_renders_the_grid_as_an_rgb_picture():
 def test_env_rejects_bad_arguments():
     with pytest.raises(ValueError, match="render_mode"):
         GridWorldEnv(render_mode="human")
-    with pytest.raises(ValueError, match="max_episode_steps"):
-        GridWorldEnv(max_episode_steps=0)
+    with pytest.raises(TypeError, match="grid must be a GridWorld"):
+        GridWorldEnv(grid="6x6")
     env = GridWorldEnv()
     env.reset()
     with pytest.raises(ValueError, match="action must be an integer in 0..4"):
@@ -59,7 +91,9 @@ def test_explorer_replaces_the_goal_reward():
 
 def test_explorer_solution_is_the_soft_optimum_and_uniform_at_huge_alpha():
     result = solve_setting(1e5, 0.9, 1000.0, "no pits")
-    assert torch.allclose(result.solution.policy, torch.full((36, 5), 0.2, dtype=torch.float64), atol=0.01)
+    assert torch.allclose(
+        result.solution.probs, torch.full((36, 5), 0.2, dtype=torch.float64), atol=0.01
+    )
     assert result.occupancy.sum().item() == pytest.approx(1.0)
     assert result.mean_entropy == pytest.approx(np.log(5), rel=1e-3)
 
@@ -69,19 +103,29 @@ def test_explorer_view_draws_two_panels():
     assert len(fig.axes) == 3  # policy, visitation and its colour bar
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(alpha=-1.0), "alpha"), (dict(alpha=float("nan")), "alpha"), (dict(discount=1.0), "discount"),
-    (dict(discount=0.995), "discount must be at most 0.99"), (dict(goal_reward=float("inf")), "goal_reward"),
-    (dict(goal_reward="big"), "goal_reward"), (dict(grid_name="maze"), "grid_name"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(alpha=-1.0), "alpha"),
+        (dict(alpha=float("nan")), "alpha"),
+        (dict(discount=1.0), "discount"),
+        (dict(discount=0.995), "discount must be at most 0.99"),
+        (dict(goal_reward=float("inf")), "goal_reward"),
+        (dict(goal_reward="big"), "goal_reward"),
+        (dict(grid_name="maze"), "grid_name"),
+    ],
+)
 def test_explorer_rejects_bad_slider_values(kwargs, match):
-    setting = dict(alpha=1.0, discount=0.9, goal_reward=1000.0, grid_name="original") | kwargs
+    setting = (
+        dict(alpha=1.0, discount=0.9, goal_reward=1000.0, grid_name="original") | kwargs
+    )
     with pytest.raises(ValueError, match=match):
         explorer_view(**setting)
 
 
 def test_temperature_explorer_builds_its_widgets():
     from maxent_tutorial.explorer import temperature_explorer
+
     panel = temperature_explorer(alpha=10.0, discount=0.9)
     sliders = [child for box in panel.children[:2] for child in box.children]
     assert [s.description for s in sliders] == ["alpha", "gamma", "goal", "grid"]

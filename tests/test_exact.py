@@ -1,14 +1,23 @@
 import pytest
 import torch
+from helpers import SMALL_REWARDS, SMALL_START, random_tabular_
 
-from maxent_tutorial import (GridWorld, TabularSoftmaxPolicy, soft_policy_values, soft_value_iteration,
-                             start_value_gap, state_occupancy, transition_matrix)
-from conftest import SMALL_REWARDS, SMALL_START, random_tabular_
+from maxent_tutorial import (
+    GridWorld,
+    TabularSoftmaxPolicy,
+    soft_policy_values,
+    soft_value_iteration,
+    start_value_gap,
+    state_occupancy,
+    transition_matrix,
+)
 
 
 def soft_bellman_residual(grid, solution, alpha, discount):
     q = grid.state_rewards[:, None] + discount * solution.values[grid.next_states]
-    backed_up = alpha * torch.logsumexp(q / alpha, dim=1) if alpha > 0 else q.max(dim=1).values
+    backed_up = (
+        alpha * torch.logsumexp(q / alpha, dim=1) if alpha > 0 else q.max(dim=1).values
+    )
     return (backed_up - solution.values).abs().max().item()
 
 
@@ -19,13 +28,17 @@ def test_soft_value_iteration_solves_the_soft_bellman_equation(rewards, start, a
     solution = soft_value_iteration(grid, alpha, 0.99)
     assert solution.values.dtype == torch.float64
     assert soft_bellman_residual(grid, solution, alpha, 0.99) <= 1e-8
-    assert torch.allclose(solution.policy.sum(dim=1), torch.ones(grid.n_states, dtype=torch.float64))
+    assert torch.allclose(
+        solution.probs.sum(dim=1), torch.ones(grid.n_states, dtype=torch.float64)
+    )
 
 
 @pytest.mark.parametrize("alpha", [0.3, 1.0, 50.0])
-def test_policy_evaluation_of_the_soft_optimal_policy_gives_its_values(default_grid, alpha):
+def test_policy_evaluation_of_the_soft_optimal_policy_gives_its_values(
+    default_grid, alpha
+):
     solution = soft_value_iteration(default_grid, alpha, 0.99)
-    values = soft_policy_values(default_grid, solution.policy, alpha, 0.99)
+    values = soft_policy_values(default_grid, solution.probs, alpha, 0.99)
     assert torch.allclose(values, solution.values, rtol=1e-10, atol=1e-8)
 
 
@@ -43,7 +56,7 @@ def test_soft_values_of_a_single_cell_are_a_geometric_series():
     solution = soft_value_iteration(grid, 2.0, 0.9)
     expected = (3.0 + 2.0 * torch.log(torch.tensor(5.0, dtype=torch.float64))) / 0.1
     assert solution.values.item() == pytest.approx(expected.item(), rel=1e-12)
-    assert torch.allclose(solution.policy, torch.full((1, 5), 0.2, dtype=torch.float64))
+    assert torch.allclose(solution.probs, torch.full((1, 5), 0.2, dtype=torch.float64))
 
 
 def test_policy_values_match_the_dense_series(small_grid):
@@ -53,8 +66,13 @@ def test_policy_values_match_the_dense_series(small_grid):
     entropy = -(probs * probs.log()).sum(dim=1)
     step_rewards = small_grid.state_rewards + alpha * entropy
     transitions = transition_matrix(small_grid, probs)
-    series = sum(torch.linalg.matrix_power(discount * transitions, t) @ step_rewards for t in range(400))
-    assert torch.allclose(soft_policy_values(small_grid, probs, alpha, discount), series, atol=1e-10)
+    series = sum(
+        torch.linalg.matrix_power(discount * transitions, t) @ step_rewards
+        for t in range(400)
+    )
+    assert torch.allclose(
+        soft_policy_values(small_grid, probs, alpha, discount), series, atol=1e-10
+    )
 
 
 def test_policy_values_are_differentiable_in_the_table(small_grid):
@@ -65,15 +83,21 @@ def test_policy_values_are_differentiable_in_the_table(small_grid):
 
 def test_large_alpha_makes_the_soft_optimum_nearly_uniform(default_grid):
     solution = soft_value_iteration(default_grid, 1e6, 0.9)
-    assert torch.allclose(solution.policy, torch.full((36, 5), 0.2, dtype=torch.float64), atol=1e-3)
+    assert torch.allclose(
+        solution.probs, torch.full((36, 5), 0.2, dtype=torch.float64), atol=1e-3
+    )
 
 
 def test_soft_optimal_policy_beats_perturbed_policies(small_grid):
     solution = soft_value_iteration(small_grid, 0.5, 0.9)
-    best = soft_policy_values(small_grid, solution.policy, 0.5, 0.9)
+    best = soft_policy_values(small_grid, solution.probs, 0.5, 0.9)
     for seed in range(5):
-        other = random_tabular_(TabularSoftmaxPolicy(small_grid), seed).action_probabilities(torch.float64)
-        assert (soft_policy_values(small_grid, other.detach(), 0.5, 0.9) <= best + 1e-10).all()
+        other = random_tabular_(
+            TabularSoftmaxPolicy(small_grid), seed
+        ).action_probabilities(torch.float64)
+        assert (
+            soft_policy_values(small_grid, other.detach(), 0.5, 0.9) <= best + 1e-10
+        ).all()
 
 
 def test_state_occupancy_is_a_distribution_and_matches_simulation(small_grid):
@@ -85,7 +109,10 @@ def test_state_occupancy_is_a_distribution_and_matches_simulation(small_grid):
     start = torch.zeros(6, dtype=torch.float64)
     start[small_grid.start_state] = 1
     transitions = transition_matrix(small_grid, probs)
-    series = sum(0.2 * 0.8 ** t * start @ torch.linalg.matrix_power(transitions, t) for t in range(300))
+    series = sum(
+        0.2 * 0.8**t * start @ torch.linalg.matrix_power(transitions, t)
+        for t in range(300)
+    )
     assert torch.allclose(occupancy, series, atol=1e-12)
 
 
@@ -112,13 +139,19 @@ def test_bad_alpha_is_rejected(small_grid, alpha):
         soft_value_iteration(small_grid, alpha, 0.9)
 
 
-@pytest.mark.parametrize("probs, match", [
-    (torch.full((5, 5), 0.2), "probs must have shape \\[n_states, n_actions\\] = \\[6, 5\\]"),
-    (torch.tensor([[1.2, -0.2, 0, 0, 0]] * 6), "probs must be non-negative"),
-    (torch.full((6, 5), 0.3), "every row of probs must sum to 1"),
-    (torch.full((6, 5), float("nan")), "probs must be finite"),
-    (torch.ones(6, 5, dtype=torch.long), "probs must be a floating-point tensor"),
-])
+@pytest.mark.parametrize(
+    "probs, match",
+    [
+        (
+            torch.full((5, 5), 0.2),
+            "probs must have shape \\[n_states, n_actions\\] = \\[6, 5\\]",
+        ),
+        (torch.tensor([[1.2, -0.2, 0, 0, 0]] * 6), "probs must be non-negative"),
+        (torch.full((6, 5), 0.3), "every row of probs must sum to 1"),
+        (torch.full((6, 5), float("nan")), "probs must be finite"),
+        (torch.ones(6, 5, dtype=torch.long), "probs must be a floating-point tensor"),
+    ],
+)
 def test_bad_probability_tables_are_rejected(small_grid, probs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         soft_policy_values(small_grid, probs, 1.0, 0.9)

@@ -1,14 +1,23 @@
-"""Sphinx extension with two small fixes for the book's HTML (registered in `_config.yml`).
+"""Sphinx extension: small fixes for the book's HTML (registered in `_config.yml`).
 
-1. Launch buttons wait for the repository URL. sphinx-book-theme builds the Binder and Colab links
-   from `repository.url` and fails when launch buttons are configured but the URL is empty. All of
-   the button configuration lives in `_config.yml`; this switches the buttons off while the URL is
-   blank, so that setting the URL is the one step that turns them on.
-2. No script twice. sphinx-thebe registers its inline configuration script each time Sphinx reads
-   sources; a page that carries it twice re-declares `const THEBE_JS_URL` and the browser reports
-   a JavaScript error. Each page keeps the first copy of every script.
+1. Launch buttons wait for the repository URL. sphinx-book-theme builds the Binder and
+Colab links from `repository.url` and fails when launch buttons are configured but the
+URL is empty. All of the button configuration lives in `_config.yml`; this switches the
+buttons off while the URL is blank, so that setting the URL is the one step that turns
+them on.
+2. No script twice. sphinx-thebe registers its inline configuration script each time
+Sphinx reads sources; a page that carries it twice re-declares `const THEBE_JS_URL` and
+the browser reports a JavaScript error. Each page keeps the first copy of every script.
+3. No stylesheet from a CDN in a notebook's output. Matplotlib's JavaScript animations
+(`Animation.to_jshtml`) link Font Awesome 4 from a CDN for their play buttons, so
+offline the page requests it and the buttons lose their icons. The theme already ships
+Font Awesome (6, which knows the version-4 names), so the link is dropped from the
+outputs.
 """
 
+import re
+
+from docutils import nodes
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -18,7 +27,9 @@ def hold_launch_buttons_without_repository(app, config):
     options = config.html_theme_options
     if options.get("launch_buttons") and not options.get("repository_url"):
         options["launch_buttons"] = {}
-        logger.info("launch buttons off: set repository.url in _config.yml to turn them on")
+        logger.info(
+            "launch buttons off: set repository.url in _config.yml to turn them on"
+        )
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -27,7 +38,7 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        # An inline script is registered with filename None or "": compare what the page gets.
+        # An inline script has filename None or "": compare what the page gets.
         key = (script.filename or "", tuple(sorted(script.attributes.items())))
         if key not in seen:
             seen.add(key)
@@ -35,7 +46,23 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+CDN_STYLESHEET = re.compile(
+    r"<link[^>]*href=[\"']https?://[^\"']*font-awesome[^\"']*[\"'][^>]*>\s*",
+    re.IGNORECASE,
+)
+
+
+def drop_cdn_stylesheets(app, doctree, docname):
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" in node.get("format", "").split() and CDN_STYLESHEET.search(
+            node.astext()
+        ):
+            text = CDN_STYLESHEET.sub("", node.astext())
+            node.replace(node[0], nodes.Text(text))
+
+
 def setup(app):
     app.connect("config-inited", hold_launch_buttons_without_repository)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("doctree-resolved", drop_cdn_stylesheets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
