@@ -32,6 +32,7 @@ from .exact import (
     start_value_gap,
     state_occupancy,
     transition_matrix,
+    value_gap_by_state,
 )
 from .gradients import (
     exact_policy_gradient,
@@ -158,6 +159,7 @@ __all__ = [
     "start_value_gap",
     "state_occupancy",
     "transition_matrix",
+    "value_gap_by_state",
     "ENV_ID",
     "GridWorldEnv",
 ]

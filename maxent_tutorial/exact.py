@@ -190,6 +190,25 @@ def start_value_gap(
     )
 
 
+def value_gap_by_state(
+    grid, probs, solution: SoftSolution, alpha: float, discount: float
+) -> torch.Tensor:
+    """Where a policy loses value (``performance-difference``), state by state.
+
+    Returns [n_states] float64 alpha / (1 - gamma) * d_pi(s) * KL(pi(.|s) || pi*(.|s)),
+    which sums to V*(start) - V_pi(start). ``probs``: [n_states, 5] pi; ``solution``:
+    the soft optimum at the same ``alpha`` > 0 and ``discount``. log pi* is computed as
+    (Q* - V*) / alpha, exact even where pi* rounds to zero.
+    """
+    probs = check_probability_table(probs, grid.n_states, grid.n_actions).double()
+    if check_alpha(alpha) == 0:
+        raise ValueError("alpha must be > 0: the identity divides by it")
+    log_optimal = (solution.q_values - solution.values[:, None]) / alpha  # log pi*
+    kl = (torch.special.xlogy(probs, probs) - probs * log_optimal).sum(dim=1)
+    occupancy = state_occupancy(grid, probs, discount)
+    return alpha / (1 - discount) * occupancy * kl
+
+
 def relative_gap(start_values, optimum: float):
     """(V* - V) / |V*| for a value or an array of values V of the start state (e.g. a
     ``TrainingHistory.start_value`` curve) against the soft optimum V*(start)."""

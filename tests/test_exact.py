@@ -160,3 +160,26 @@ def test_bad_probability_tables_are_rejected(small_grid, probs, match):
 def test_non_converging_iteration_raises_instead_of_hanging(default_grid):
     with pytest.raises(RuntimeError, match="max_iterations"):
         soft_value_iteration(default_grid, 1.0, 0.99, max_iterations=10)
+
+
+def test_value_gap_by_state_sums_to_the_exact_gap(default_grid):
+    from maxent_tutorial import value_gap_by_state
+
+    solution = soft_value_iteration(default_grid, 2.0, 0.9)
+    generator = torch.Generator().manual_seed(0)
+    logits = torch.randn(
+        default_grid.n_states, 5, generator=generator, dtype=torch.float64
+    )
+    probs = torch.softmax(logits, dim=1)
+    terms = value_gap_by_state(default_grid, probs, solution, 2.0, 0.9)
+    start = default_grid.start_state
+    gap = (
+        solution.values[start]
+        - soft_policy_values(default_grid, probs, 2.0, 0.9)[start]
+    )
+    assert terms.shape == (default_grid.n_states,) and (terms >= -1e-12).all()
+    assert torch.allclose(terms.sum(), gap, rtol=1e-9)
+    optimal_terms = value_gap_by_state(default_grid, solution.probs, solution, 2.0, 0.9)
+    assert optimal_terms.abs().max() < 1e-8  # the optimum loses nothing anywhere
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        value_gap_by_state(default_grid, probs, solution, 0.0, 0.9)
