@@ -1,9 +1,8 @@
 """Stable-Baselines3 A2C on the book's grid world, scored exactly against the optimum.
 
 Chapter 10 compares its natural-gradient runs with this script's stored result. It
-trains
-A2C as a new user would (``MlpPolicy``, 10 environments, ``ent_coef=0.01``, every other
-setting at SB3's default, 1.5 million environment steps) on
+trains A2C as a new user would (``MlpPolicy``, 10 environments, ``ent_coef=0.01``, every
+other setting at SB3's default, 1.5 million environment steps) on
 ``gymnasium.make("maxent_tutorial/GridWorld-v0")``, then reads the learned policy's
 [n_states, 5] action-probability table from SB3's policy network and scores it exactly:
 the relative gap (V*(start) - V_pi(start)) / |V*(start)| of its soft value (alpha = 1,
@@ -16,9 +15,9 @@ gap measures how close A2C gets to the book's objective, which it does not optim
 
 Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt):
 
-    python3 -m venv /work/bench_venv
-    /work/bench_venv/bin/pip install -r benchmarks/requirements.txt
-    /work/bench_venv/bin/python benchmarks/bench_a2c.py --seeds 0
+    python3 -m venv .bench
+    .bench/bin/pip install -r benchmarks/requirements.txt
+    .bench/bin/python benchmarks/bench_a2c.py --seeds 0
 
 One seed takes a few minutes on one CPU thread. Results are written as JSON to
 ``maxent_tutorial/results/a2c.json`` (one entry per seed, and how and where it was

@@ -1,10 +1,10 @@
 """Baselines b_t for the policy-gradient weight G_t - b_t (chapter 9).
 
 Any b_t that does not depend on the action a_t (nor on later randomness of the same
-episode) leaves the estimate (3.3) unbiased and can lower its variance. Every baseline
-here is called with a batch's states and soft rewards-to-go, returns b for that batch,
-and only *then* learns from the batch, so it never uses an episode to build that
-episode's own baseline.
+episode) leaves the estimate (``policy-gradient``) unbiased and can lower its variance.
+Every baseline here is called with a batch's states and soft rewards-to-go, returns b
+for that batch, and only *then* learns from the batch, so it never uses an episode to
+build that episode's own baseline.
 
 All share one call: ``baseline(states, returns_to_go) -> [T, B]`` with ``states`` [T, B]
 long and ``returns_to_go`` [T, B] float.

@@ -2,14 +2,11 @@
 PDF.
 
 The build runs once per session, with warnings as errors, into a temporary folder. The
-browser
-check needs Debian's `chromium` (at /usr/bin/chromium) and the `playwright` package; the
-PDF
-checks also need Debian's `poppler-utils` (pdftotext, pdfimages, pdftoppm). They are
-skipped
-where these are missing, except in CI (CI=true), where a missing tool is a failure. The
-browser
-blocks all network: the book must read offline, MathJax included.
+browser check needs Debian's `chromium` (at /usr/bin/chromium) and the `playwright`
+package; the PDF checks also need Debian's `poppler-utils` (pdftotext, pdfimages,
+pdftoppm). They are skipped where these are missing, except in CI (CI=true), where a
+missing tool is a failure. The browser blocks all network: the book must read offline,
+MathJax included.
 """
 
 import functools
@@ -251,14 +248,13 @@ def test_every_page_works_offline_math_typeset_one_search_box_no_missing_image(
     browser, served, built_html
 ):
     """Network blocked: every formula typesets (MathJax is served by the book), with no
-    MathJax
-    error; the page shows one search box, every image loads, and no script fails."""
+    MathJax error; the page shows one search box, every image loads, and no script
+    fails."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     problems = []
 
     # No network: a request that leaves this machine is refused and is itself a failure
-    # (the
-    # book must read offline: MathJax, fonts and images come from its own files).
+    # (the book must read offline: MathJax, fonts and images come from its own files).
     def route(route):
         if route.request.url.startswith(served):
             route.continue_()

@@ -1,15 +1,13 @@
-"""The sampled policy-gradient estimate (3.3) agrees with the exact gradient of the soft
-objective.
+"""The sampled policy-gradient estimate (``policy-gradient``) agrees with the exact
+gradient of the soft objective.
 
-Set-up: the 2x3 grid of ``conftest``, a tabular policy with seeded random logits, alpha
-= 1,
-gamma = 0.9 and episodes of 200 steps, so the truncated tail weighs gamma^200 ~ 7e-10 of
-the
-total: negligible next to the sampling error. The exact gradient differentiates
-``soft_policy_values`` (a linear solve, float64) with autograd. The estimate averages
-``N_BATCHES`` independent batches; the spread of the batch estimates gives its standard
-error, and
-every component must lie within ``Z`` standard errors of the exact value.
+Set-up: the 2x3 grid of ``helpers``, a tabular policy with seeded random logits, alpha
+= 1, gamma = 0.9 and episodes of 200 steps, so the truncated tail weighs gamma^200 ~
+7e-10 of the total: negligible next to the sampling error. The exact gradient
+differentiates ``soft_policy_values`` (a linear solve, float64) with autograd. The
+estimate averages ``N_BATCHES`` independent batches; the spread of the batch estimates
+gives its standard error, and every component must lie within ``Z`` standard errors of
+the exact value.
 """
 
 import pytest

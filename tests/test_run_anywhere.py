@@ -2,13 +2,13 @@
 
 - Every chapter starts with the setup cell that `tools/sync_setup_cells.py` writes.
 - Colab: a fresh virtual environment with what Colab has (PyTorch, NumPy, Matplotlib, a
-kernel) but not `maxent_tutorial` runs a chapter under nbval; its setup cell installs
-the package from the install source, pointed at a copy of this checkout with
-MAXENT_TUTORIAL_SOURCE, and leaves the installed PyTorch alone.
+  kernel) but not `maxent_tutorial` runs a chapter under nbval; its setup cell installs
+  the package from the install source, pointed at a copy of this checkout with
+  MAXENT_TUTORIAL_SOURCE, and leaves the installed PyTorch alone.
 - Binder: a fresh virtual environment gets `binder/requirements.txt` (no book builder,
-no test tools, CPU PyTorch, JupyterLab) and runs a chapter under nbval.
+  no test tools, CPU PyTorch, JupyterLab) and runs a chapter under nbval.
 - JupyterLab is installed by the README's set-up; the package declares ranges; the
-GitHub workflow is valid against GitHub's schema.
+  GitHub workflow is valid against GitHub's schema.
 
 The two fresh environments take about a minute each (pip reuses its cache of wheels).
 """
