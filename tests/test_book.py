@@ -327,6 +327,37 @@ def test_every_page_works_offline_math_typeset_one_search_box_no_missing_image(
     page.close()
 
 
+# Display equations wider than the article column are cut off on the page.
+TOO_WIDE = """() => {
+  const right = document.querySelector('article').getBoundingClientRect().right;
+  return Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+    .filter(e => e.scrollWidth > e.clientWidth + 2
+                 || e.getBoundingClientRect().right > right + 2)
+    .map(e => (e.closest('.math') || e).id || e.textContent.slice(0, 60));
+}"""
+
+
+def test_every_display_equation_fits_the_page_column(browser, served):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(served)
+            else route.abort("internetdisconnected")
+        ),
+    )
+    too_wide = {}
+    for name in toc_files():
+        page.goto(served + f"{name}.html", wait_until="load")
+        if page.evaluate("!!(window.MathJax && MathJax.startup)"):
+            page.evaluate("MathJax.startup.promise")
+        if found := page.evaluate(TOO_WIDE):
+            too_wide[name] = found
+    page.close()
+    assert too_wide == {}, f"display equations wider than the column: {too_wide}"
+
+
 # The PDF (tools/build_pdf.py)
 # ----------------------------------------------------------------
 
