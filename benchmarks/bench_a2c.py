@@ -19,37 +19,36 @@ Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt)
     .bench/bin/pip install -r benchmarks/requirements.txt
     .bench/bin/python benchmarks/bench_a2c.py --seeds 0
 
-One seed takes a few minutes on one CPU thread. Results are written as JSON to
-``maxent_tutorial/results/a2c.json`` (one entry per seed, and how and where it was
-made).
+One seed takes a few minutes on one CPU thread. The result is written with
+``save_result`` to ``maxent_tutorial/results/a2c.json``: how and where it was made, one
+row per seed, the medians, and under ``runs`` each seed's full record (its action
+probabilities and gap curve), which chapter 10 reads.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
 import os
 import platform
-import sys
+import statistics
 import time
 from pathlib import Path
 
-import gymnasium
-import numpy as np
-import stable_baselines3
 import torch
 from stable_baselines3 import A2C
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.env_util import make_vec_env
 
-import maxent_tutorial  # registers maxent_tutorial/GridWorld-v0
-from maxent_tutorial import GridWorld, soft_policy_values, soft_value_iteration
-from maxent_tutorial.results import result_path
+from maxent_tutorial import (  # importing it registers maxent_tutorial/GridWorld-v0
+    GridWorld,
+    soft_policy_values,
+    soft_value_iteration,
+)
+from maxent_tutorial.results import make_record, save_result
 
 ENV_ID = "maxent_tutorial/GridWorld-v0"
 ALPHA, DISCOUNT = 1.0, 0.99  # the soft objective the book optimises
-RESULTS = result_path("a2c")
+RESULT = "a2c"
 
 
 def action_probs(model: A2C, n_states: int) -> torch.Tensor:
@@ -113,7 +112,7 @@ def main() -> None:
     parser.add_argument("--ent-coef", type=float, default=0.01)
     parser.add_argument("--eval-every", type=int, default=50_000)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--name", default=RESULT, help="the stored result's name")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     load_at_start = os.getloadavg()  # the machine may be shared: timings depend on it
@@ -127,25 +126,16 @@ def main() -> None:
         )
         runs.append(result)
 
-    record = {
-        "command": "python benchmarks/bench_a2c.py " + " ".join(sys.argv[1:]),
-        "date": datetime.date.today().isoformat(),
-        "machine": {
-            "processor": _cpu_name(),
-            "cpus": os.cpu_count(),
-            "torch_threads": args.threads,
-            "load_average_at_start": [round(x, 1) for x in load_at_start],
-            "python": platform.python_version(),
-            "system": platform.system(),
-        },
-        "versions": {
-            "stable_baselines3": stable_baselines3.__version__,
-            "gymnasium": gymnasium.__version__,
-            "torch": torch.__version__,
-            "numpy": np.__version__,
-            "maxent_tutorial": getattr(maxent_tutorial, "__version__", "0.1.0"),
-        },
-        "settings": {
+    columns = ("seed", "timesteps", "seconds", "final_gap")
+    rows = [{name: run[name] for name in columns} for run in runs]
+    medians = {
+        name: statistics.median(row[name] for row in rows) for name in columns[1:]
+    }
+    record = make_record(
+        args.seeds,
+        rows,
+        medians,
+        settings={
             "env_id": ENV_ID,
             "policy": "MlpPolicy",
             "n_envs": args.n_envs,
@@ -155,11 +145,14 @@ def main() -> None:
             "alpha": ALPHA,
             "discount": DISCOUNT,
         },
-        "runs": runs,
-    }
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(record, indent=1) + "\n")
-    print(f"wrote {args.output}")
+        runs=runs,  # chapter 10 reads these (each with its probabilities and curve)
+    )
+    record["machine"].update(
+        processor=_cpu_name(),
+        load_average_at_start=[round(x, 1) for x in load_at_start],
+        python=platform.python_version(),
+    )
+    print(f"wrote {save_result(args.name, record)}")
 
 
 def _cpu_name() -> str:

@@ -3,17 +3,21 @@
 Chapter 14 shows this script's stored table. On ``CartPole-v1`` (registered by
 Gymnasium) and a budget of 150 000 environment steps it trains
 
-* the maximum-entropy policy gradient (``maxent_tutorial.deep_pg.train_maxent_pg``:
-  64-unit MLP, 16 episodes per update, alpha = 0.01, leave-one-out baseline),
-* discrete SAC (``maxent_tutorial.deep_sac.train_deep_sac``, default settings),
+* the maximum-entropy policy gradient (``maxent_tutorial.deep.pg.train_deep_pg``,
+  default ``DeepPGConfig``: 64-unit MLP, rollouts of 16 copies x 128 steps per update,
+  alpha = 0.01, leave-one-out baseline),
+* discrete SAC (``maxent_tutorial.deep.sac.train_deep_sac``, default
+  ``DeepSACConfig``),
 * Stable-Baselines3 PPO and A2C with every setting at its default (``MlpPolicy``),
 
 then scores each trained policy by its mean return over 100 fresh evaluation episodes,
 acting by sampling from the policy and by taking its most probable action. Wall times
 (training only, evaluation excluded) are measured in one process, one after the other,
 on one torch thread: on a shared machine compare them within one run (as ratios), not
-across runs. The book's methods stop before a batch that would overrun the budget;
-SB3's PPO rounds it up to whole rollouts of 2048 steps (151 552 steps).
+across runs. The book's methods stop before a rollout (or vector step) that would
+overrun the budget; SB3's PPO rounds it up to whole rollouts of 2048 steps (151 552
+steps). The record has the one schema of :mod:`maxent_tutorial.results`: one row per
+run (method and seed), and the medians over seeds per method.
 
 Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt); the
 stored result was made with (about 15 minutes on one thread)
@@ -26,26 +30,18 @@ Writes ``maxent_tutorial/results/cartpole.json``.
 from __future__ import annotations
 
 import argparse
-import datetime
-import json
-import platform
 import statistics
 import time
-from pathlib import Path
 
-import gymnasium
-import numpy as np
-import stable_baselines3
 import torch
 from stable_baselines3 import A2C, PPO
 
-from maxent_tutorial.deep import evaluate, policy_actor
-from maxent_tutorial.deep_pg import train_maxent_pg
-from maxent_tutorial.deep_sac import train_deep_sac
-from maxent_tutorial.results import result_path
+from maxent_tutorial.deep.common import evaluate, policy_actor
+from maxent_tutorial.deep.pg import train_deep_pg
+from maxent_tutorial.deep.sac import train_deep_sac
+from maxent_tutorial.results import make_record, result_path, save_result
 
 ENV_ID, BUDGET = "CartPole-v1", 150_000
-RESULTS = result_path("cartpole")
 
 
 def score(act_sampled, act_greedy) -> dict:
@@ -57,14 +53,14 @@ def score(act_sampled, act_greedy) -> dict:
 
 
 def run_book(method: str, seed: int) -> dict:
-    train = train_maxent_pg if method == "maxent_pg" else train_deep_sac
+    train = train_deep_pg if method == "maxent_pg" else train_deep_sac
     start = time.perf_counter()
-    history = train(seed=seed, total_steps=BUDGET)
+    history = train(ENV_ID, seed=seed, total_timesteps=BUDGET)
     seconds = time.perf_counter() - start
     record = {
         "method": method,
         "seed": seed,
-        "env_steps": int(history.env_steps[-1]),
+        "env_steps": history.num_timesteps,
         "seconds": seconds,
         "curve_steps": history.env_steps.tolist(),
         "curve_return": history.episode_return.tolist(),
@@ -106,17 +102,17 @@ def main() -> None:
     parser.add_argument(
         "--methods", nargs="+", default=["maxent_pg", "sb3_ppo", "sb3_a2c", "deep_sac"]
     )
-    parser.add_argument("--output", type=Path, default=RESULTS, help="JSON to write")
+    parser.add_argument("--output", default="cartpole", help="result name")
     args = parser.parse_args()
     torch.set_num_threads(1)
     runs = []
 
-    def save() -> None:
-        table = {}
+    def save(name: str) -> None:
+        medians = {}
         for method in args.methods:
             mine = [r for r in runs if r["method"] == method]
             if mine:
-                table[method] = {
+                medians[method] = {
                     key: statistics.median(r[key] for r in mine)
                     for key in (
                         "return_sampled",
@@ -125,45 +121,30 @@ def main() -> None:
                         "seconds",
                     )
                 } | {"seeds": [r["seed"] for r in mine]}
-        record = {
-            "command": "python benchmarks/bench_cartpole.py --seeds "
-            + " ".join(map(str, args.seeds))
-            + " --sb3-seeds "
-            + " ".join(map(str, args.sb3_seeds)),
-            "date": datetime.date.today().isoformat(),
-            "machine": {
-                "processor": platform.processor() or platform.machine(),
-                "torch_threads": torch.get_num_threads(),
-                "python": platform.python_version(),
-                "system": platform.system(),
-                "note": "shared with other jobs: compare seconds within this run",
-            },
-            "versions": {
-                "stable_baselines3": stable_baselines3.__version__,
-                "gymnasium": gymnasium.__version__,
-                "torch": torch.__version__,
-                "numpy": np.__version__,
-            },
-            "settings": {"env_id": ENV_ID, "budget": BUDGET, "eval_episodes": 100},
-            "median": table,
-            "runs": runs,
-        }
-        args.output.parent.mkdir(exist_ok=True)
-        args.output.write_text(json.dumps(record, indent=1))
+        record = make_record(
+            sorted({r["seed"] for r in runs}),
+            runs,
+            medians,
+            settings={"env_id": ENV_ID, "budget": BUDGET, "eval_episodes": 100},
+            note="shared machine: compare seconds within this run",
+        )
+        save_result(name, record)
 
     for method in args.methods:
         sb3 = method.startswith("sb3")
         for seed in args.sb3_seeds if sb3 else args.seeds:
             run = (run_sb3 if sb3 else run_book)(method, seed)
             runs.append(run)
-            save()  # after every run, so a partial result survives
+            save(f"{args.output}_partial")  # a partial result survives a crash
             print(
                 f"{method} seed {seed}: return {run['return_sampled']:.1f} sampled, "
                 f"{run['return_greedy']:.1f} greedy, {run['env_steps']} steps, "
                 f"{run['seconds']:.1f} s",
                 flush=True,
             )
-    print(f"wrote {args.output}")
+    save(args.output)
+    result_path(f"{args.output}_partial").unlink()
+    print(f"wrote {result_path(args.output)}")
 
 
 if __name__ == "__main__":

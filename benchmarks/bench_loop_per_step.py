@@ -5,7 +5,7 @@ of every episode in Python: a few small torch calls per step to evaluate the pol
 and draw an action, and again per step to compute each log-probability for the loss.
 This script writes a loop of that shape here, in our own code, for the algorithm the
 package runs (linear policy, soft rewards-to-go, no baseline, one Adam step per
-iteration), and times it against the package's `train` with the same settings, in
+iteration), and times it against the package's `train_pg` with the same settings, in
 the same run. It first checks that the loop and the package make the same moves and
 compute the same loss gradient on a shared batch, so the two timings measure one
 algorithm written two ways.
@@ -14,10 +14,11 @@ Timings on a shared machine are noisy: the rounds are interleaved, each figure i
 median, and the ratio of the two, measured in one run, is the number to quote.
 
 Run:  python benchmarks/bench_loop_per_step.py   (about half a minute)
-Writes maxent_tutorial/results/loop_per_step.json.
+Writes maxent_tutorial/results/loop_per_step.json (``save_result``: one row per round;
+the appendix reads the medians' top-level copies ``loop_seconds_per_iteration``,
+``package_seconds_per_iteration``, ``ratio``, ``loop_minutes_for_post_budget``).
 """
 
-import json
 import platform
 import statistics
 import time
@@ -32,13 +33,13 @@ from maxent_tutorial import (
     UP,
     GridWorld,
     LinearSoftmaxPolicy,
-    train,
+    train_pg,
 )
-from maxent_tutorial.baselines import make_baseline
-from maxent_tutorial.objective import batch_loss
-from maxent_tutorial.results import result_path
+from maxent_tutorial.results import make_record, save_result
+from maxent_tutorial.tabular.baselines import make_baseline
+from maxent_tutorial.tabular.objective import batch_loss
 
-RESULT = result_path("loop_per_step")
+RESULT = "loop_per_step"
 # The post's budget: 500 iterations of 10 episodes of 300 steps, alpha 1, gamma 0.99.
 HORIZON, N_EPISODES, ALPHA, DISCOUNT, LR, POST_ITERATIONS = 300, 10, 1.0, 0.99, 0.1, 500
 ROUNDS, LOOP_ITERATIONS, PACKAGE_ITERATIONS = 3, 2, 100
@@ -138,14 +139,13 @@ def seconds_per_iteration_loop(grid, seed):
 
 
 def seconds_per_iteration_package(grid, seed):
-    policy = LinearSoftmaxPolicy(grid)
     start = time.perf_counter()
-    train(
+    train_pg(
         grid,
-        policy,
-        iterations=PACKAGE_ITERATIONS,
+        policy="linear",
+        total_timesteps=PACKAGE_ITERATIONS * N_EPISODES * HORIZON,
         horizon=HORIZON,
-        n_episodes=N_EPISODES,
+        n_envs=N_EPISODES,
         alpha=ALPHA,
         discount=DISCOUNT,
         lr=LR,
@@ -157,45 +157,57 @@ def seconds_per_iteration_package(grid, seed):
 
 
 def main() -> None:
-    torch.set_num_threads(
-        1
-    )  # both versions on one core; the per-step calls are tiny anyway
+    torch.set_num_threads(1)  # both versions on one core; the per-step calls are tiny
     grid = GridWorld()
     check_same_algorithm(grid)
     seconds_per_iteration_package(grid, seed=0)  # warm-up: allocator, kernels, imports
-    loop, package = [], []
-    for seed in range(1, ROUNDS + 1):  # interleaved, so a slow spell hits both
-        loop.append(seconds_per_iteration_loop(grid, seed))
-        package.append(seconds_per_iteration_package(grid, seed))
-    loop_s, package_s = statistics.median(loop), statistics.median(package)
-    result = {
-        "description": (
-            "seconds per training iteration (10 episodes of 300 steps, linear policy, "
-            "no baseline, Adam): a loop over every step against train()"
-        ),
+    seeds = range(1, ROUNDS + 1)
+    rows = []
+    for seed in seeds:  # interleaved, so a slow spell hits both
+        loop = seconds_per_iteration_loop(grid, seed)
+        package = seconds_per_iteration_package(grid, seed)
+        rows.append(
+            {
+                "seed": seed,
+                "loop_seconds_per_iteration": loop,
+                "package_seconds_per_iteration": package,
+                "ratio": loop / package,
+            }
+        )
+    loop_s = statistics.median(row["loop_seconds_per_iteration"] for row in rows)
+    package_s = statistics.median(row["package_seconds_per_iteration"] for row in rows)
+    medians = {
         "loop_seconds_per_iteration": loop_s,
         "package_seconds_per_iteration": package_s,
-        "ratio": loop_s / package_s,
+        "ratio": loop_s / package_s,  # of the medians, measured in one run
         "loop_minutes_for_post_budget": loop_s * POST_ITERATIONS / 60,
-        "post_iterations": POST_ITERATIONS,
-        "horizon": HORIZON,
-        "n_episodes": N_EPISODES,
-        "rounds": ROUNDS,
-        "loop_iterations_per_round": LOOP_ITERATIONS,
-        "package_iterations_per_round": PACKAGE_ITERATIONS,
-        "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
-        "python": platform.python_version(),
-        "machine": platform.machine(),
     }
-    RESULT.parent.mkdir(exist_ok=True)
-    RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    record = make_record(
+        seeds,
+        rows,
+        medians,
+        description=(
+            "seconds per training iteration (10 episodes of 300 steps, linear policy, "
+            "no baseline, Adam): a loop over every step against train_pg()"
+        ),
+        **medians,  # the appendix reads these top-level copies
+        post_iterations=POST_ITERATIONS,
+        horizon=HORIZON,
+        n_episodes=N_EPISODES,
+        rounds=ROUNDS,
+        loop_iterations_per_round=LOOP_ITERATIONS,
+        package_iterations_per_round=PACKAGE_ITERATIONS,
+        torch=torch.__version__,
+        threads=torch.get_num_threads(),
+        python=platform.python_version(),
+    )
+    path = save_result(RESULT, record)
     print(
         f"loop over every step: {loop_s:.2f} s per iteration "
-        f"({result['loop_minutes_for_post_budget']:.1f} min for {POST_ITERATIONS})"
+        f"({medians['loop_minutes_for_post_budget']:.1f} min for {POST_ITERATIONS})"
     )
-    print(f"package train:        {1000 * package_s:.2f} ms per iteration")
-    print(f"ratio:                {result['ratio']:.0f}x   -> {RESULT}")
+    print(f"package train_pg:     {1000 * package_s:.2f} ms per iteration")
+    print(f"ratio:                {medians['ratio']:.0f}x   -> {path}")
 
 
 if __name__ == "__main__":

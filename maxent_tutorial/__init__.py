@@ -1,28 +1,30 @@
-"""maxent_tutorial: maximum-entropy reinforcement learning on a grid world, every
-result checked against the exact answer.
+"""maxent_tutorial: maximum-entropy reinforcement learning, every result checked
+against the exact answer.
 
-Imported from their own modules: the Gymnasium training of chapter 14
-(``maxent_tutorial.deep``, ``maxent_tutorial.deep_pg``, ``maxent_tutorial.deep_sac``),
-the plotting helpers (``maxent_tutorial.plotting``), the temperature explorer
-(``maxent_tutorial.explorer``), ``glue`` for the book's notebooks
-(``maxent_tutorial.notebook``) and the stored benchmark results
-(``maxent_tutorial.results``). Importing the package registers the Gymnasium
-environment ``maxent_tutorial/GridWorld-v0`` (:mod:`maxent_tutorial.env`).
+The layout (the README's map lists every module):
+
+* the problem and its exact answers: :mod:`.grid`, :mod:`.env` (Gymnasium),
+  :mod:`.exact`, :mod:`.exact_temperature`; the linear-quadratic problem
+  :mod:`.lqr` and its exact soft optimum :mod:`.exact_lqr` (chapter 15);
+* parts every method shares: :mod:`.settings` (the settings base), :mod:`.distributions`
+  (the action sampler and the entropy), :mod:`.replay`, :mod:`.temperature` (the rule
+  that learns alpha), :mod:`.registry` (every method), :mod:`.results`;
+* :mod:`.tabular`: methods on the grid; :mod:`.deep`: methods with networks on
+  Gymnasium tasks; :mod:`.book`: the book's figures, explorer and ``glue``.
+
+Every method is run as ``train_<method>(problem, config=None, **overrides)`` and
+returns a history with ``.settings``. Importing the package registers the Gymnasium
+environments ``maxent_tutorial/GridWorld-v0`` (:mod:`maxent_tutorial.env`) and
+``maxent_tutorial/LQR-v0`` (:mod:`maxent_tutorial.lqr`); the
+Gymnasium methods, the plotting helpers and the explorer are imported from their own
+modules.
 """
 
-from .baselines import (
-    LeaveOneOutBaseline,
-    NoBaseline,
-    RunningMeanBaseline,
-    ValueCritic,
-    make_baseline,
-)
-from .config import BASELINE_NAMES, OPTIMIZER_NAMES, TrainingConfig
+from .distributions import entropy, inverse_cdf, sample_categorical
 from .env import ENV_ID, GridWorldEnv
 from .exact import (
     SoftSolution,
     evaluation_matrix,
-    policy_entropy,
     relative_gap,
     soft_greedy_probs,
     soft_policy_values,
@@ -34,11 +36,20 @@ from .exact import (
     transition_matrix,
     value_gap_by_state,
 )
-from .gradients import (
-    exact_policy_gradient,
-    gradient_estimates,
-    gradient_mse,
-    sampled_policy_gradient,
+from .exact_lqr import (
+    SoftLQRSolution,
+    gaussian_entropy,
+    lqr_optimal_temperature,
+    riccati,
+    soft_lqr,
+    soft_value_iteration_1d,
+)
+from .exact_temperature import (
+    entropy_curve,
+    mean_entropy,
+    optimal_entropy,
+    optimal_temperature,
+    visit_weights,
 )
 from .grid import (
     ACTION_NAMES,
@@ -52,14 +63,37 @@ from .grid import (
     GridWorld,
     Rollout,
 )
-from .natural import (
+from .lqr import LQR_ENV_ID, LQREnv, LQRProblem
+from .replay import ReplayBuffer, Transitions
+from .settings import Settings
+from .tabular.baselines import (
+    BASELINE_NAMES,
+    LeaveOneOutBaseline,
+    NoBaseline,
+    RunningMeanBaseline,
+    ValueCritic,
+    make_baseline,
+)
+from .tabular.gradients import (
+    exact_policy_gradient,
+    gradient_estimates,
+    gradient_mse,
+    sampled_policy_gradient,
+)
+from .tabular.natural import (
     NaturalGradient,
     conjugate_gradient,
     episode_scores,
     fisher_vector_product,
 )
-from .objective import batch_loss, discount_matrix, maxent_pg_loss, soft_rewards_to_go
-from .policies import (
+from .tabular.objective import (
+    batch_loss,
+    discount_matrix,
+    maxent_pg_loss,
+    soft_rewards_to_go,
+)
+from .tabular.pg import OPTIMIZER_NAMES, PGConfig, PGHistory, train_pg
+from .tabular.policies import (
     LinearSoftmaxPolicy,
     SoftmaxPolicy,
     TablePolicy,
@@ -68,27 +102,18 @@ from .policies import (
     load_policy,
     make_policy,
 )
-from .replay import ReplayBuffer, Transitions
-from .sac import SACConfig, SACResult, actor_loss, critic_target, train_sac
-from .soft_q import (
+from .tabular.sac import SACConfig, SACHistory, actor_loss, critic_target, train_sac
+from .tabular.soft_q import (
     SoftQConfig,
-    SoftQResult,
+    SoftQHistory,
     soft_bellman_targets,
-    soft_q_learning,
     soft_q_update,
+    train_soft_q,
 )
-from .temperature import (
-    discounted_mean_entropy,
-    dual_step,
-    entropy_curve,
-    mean_entropy,
-    optimal_entropy,
-    optimal_temperature,
-    visit_weights,
-)
-from .training import TrainingHistory, train
+from .temperature import discounted_mean_entropy, dual_step
 
 __all__ = [
+    # the problem and its exact answers
     "ACTION_NAMES",
     "DEFAULT_REWARDS",
     "DEFAULT_START",
@@ -99,6 +124,44 @@ __all__ = [
     "UP",
     "GridWorld",
     "Rollout",
+    "ENV_ID",
+    "GridWorldEnv",
+    "SoftSolution",
+    "evaluation_matrix",
+    "relative_gap",
+    "soft_greedy_probs",
+    "soft_policy_values",
+    "soft_q_values",
+    "soft_value_iteration",
+    "soft_values",
+    "start_value_gap",
+    "state_occupancy",
+    "transition_matrix",
+    "value_gap_by_state",
+    "entropy_curve",
+    "mean_entropy",
+    "optimal_entropy",
+    "optimal_temperature",
+    "visit_weights",
+    "LQR_ENV_ID",
+    "LQREnv",
+    "LQRProblem",
+    "SoftLQRSolution",
+    "gaussian_entropy",
+    "lqr_optimal_temperature",
+    "riccati",
+    "soft_lqr",
+    "soft_value_iteration_1d",
+    # shared parts
+    "Settings",
+    "entropy",
+    "inverse_cdf",
+    "sample_categorical",
+    "ReplayBuffer",
+    "Transitions",
+    "discounted_mean_entropy",
+    "dual_step",
+    # methods on the grid
     "LinearSoftmaxPolicy",
     "SoftmaxPolicy",
     "TablePolicy",
@@ -110,35 +173,12 @@ __all__ = [
     "discount_matrix",
     "maxent_pg_loss",
     "soft_rewards_to_go",
+    "BASELINE_NAMES",
     "LeaveOneOutBaseline",
     "NoBaseline",
     "RunningMeanBaseline",
     "ValueCritic",
     "make_baseline",
-    "BASELINE_NAMES",
-    "OPTIMIZER_NAMES",
-    "TrainingConfig",
-    "TrainingHistory",
-    "train",
-    "ReplayBuffer",
-    "Transitions",
-    "SoftQConfig",
-    "SoftQResult",
-    "soft_bellman_targets",
-    "soft_q_learning",
-    "SACConfig",
-    "SACResult",
-    "actor_loss",
-    "critic_target",
-    "train_sac",
-    "soft_q_update",
-    "discounted_mean_entropy",
-    "dual_step",
-    "entropy_curve",
-    "mean_entropy",
-    "optimal_entropy",
-    "optimal_temperature",
-    "visit_weights",
     "exact_policy_gradient",
     "gradient_estimates",
     "gradient_mse",
@@ -147,19 +187,18 @@ __all__ = [
     "conjugate_gradient",
     "episode_scores",
     "fisher_vector_product",
-    "SoftSolution",
-    "evaluation_matrix",
-    "policy_entropy",
-    "relative_gap",
-    "soft_greedy_probs",
-    "soft_policy_values",
-    "soft_q_values",
-    "soft_value_iteration",
-    "soft_values",
-    "start_value_gap",
-    "state_occupancy",
-    "transition_matrix",
-    "value_gap_by_state",
-    "ENV_ID",
-    "GridWorldEnv",
+    "OPTIMIZER_NAMES",
+    "PGConfig",
+    "PGHistory",
+    "train_pg",
+    "SoftQConfig",
+    "SoftQHistory",
+    "soft_bellman_targets",
+    "soft_q_update",
+    "train_soft_q",
+    "SACConfig",
+    "SACHistory",
+    "actor_loss",
+    "critic_target",
+    "train_sac",
 ]

@@ -90,6 +90,25 @@ def check_indices(values, size: int, name: str) -> torch.Tensor:
     return values.long()
 
 
+def check_state_action_pairs(states, actions, n_states: int, n_actions: int):
+    """Return ``(states, actions)`` as long tensors of one shape, indices in range."""
+    states = check_indices(states, n_states, "states")
+    actions = check_indices(actions, n_actions, "actions")
+    if states.shape != actions.shape:
+        raise ValueError(
+            f"states and actions must have one shape, got "
+            f"{list(states.shape)} and {list(actions.shape)}"
+        )
+    return states, actions
+
+
+def check_grid(grid) -> None:
+    """Raise ``TypeError`` unless ``grid`` is a grid world (the problem of the grid's
+    methods)."""
+    if not all(hasattr(grid, name) for name in ("next_states", "state_rewards")):
+        raise TypeError(f"grid must be a GridWorld, got {type(grid).__name__}")
+
+
 def check_policy_grid(policy, grid) -> None:
     """Raise unless ``policy`` is a policy module built for a grid like ``grid``."""
     if not hasattr(policy, "action_probabilities"):

@@ -90,7 +90,7 @@ class GridWorldEnv(gym.Env):
             return None
         from matplotlib import colormaps  # not pyplot: no plotting backend is started
 
-        from .style import REWARD_CMAP, reward_norm
+        from .book.style import REWARD_CMAP, reward_norm
 
         shade = reward_norm(self.grid)(self.grid.rewards.numpy())
         colours = colormaps[REWARD_CMAP](shade)[..., :3]

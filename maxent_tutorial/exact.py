@@ -20,21 +20,18 @@ from dataclasses import dataclass
 
 import torch
 
-from ._validation import (
-    check_alpha,
-    check_discount,
-    check_policy_grid,
-    check_probability_table,
-)
+from ._validation import check_alpha, check_discount, check_probability_table
+from .distributions import entropy
 
 
 @dataclass(frozen=True)
 class SoftSolution:
     """The soft-optimal solution of a grid.
 
-    values:     [n_states] float64, V*(s) q_values:   [n_states, 5] float64, Q*(s, a)
-    probs:      [n_states, 5] float64, pi*(a|s) iterations: number of Bellman sweeps
-    performed
+    values:     [n_states] float64, V*(s).
+    q_values:   [n_states, 5] float64, Q*(s, a).
+    probs:      [n_states, 5] float64, pi*(a|s).
+    iterations: the number of Bellman sweeps performed.
     """
 
     values: torch.Tensor
@@ -130,11 +127,6 @@ def evaluation_matrix(grid, probs: torch.Tensor, discount: float) -> torch.Tenso
     return identity - discount * transition_matrix(grid, probs)
 
 
-def policy_entropy(probs: torch.Tensor) -> torch.Tensor:
-    """[..., 5] pi -> [...] H = -sum_a pi(a) log pi(a), in nats (0 log 0 = 0)."""
-    return -torch.special.xlogy(probs, probs).sum(dim=-1)
-
-
 def soft_policy_values(grid, probs, alpha: float, discount: float) -> torch.Tensor:
     """Exact soft value (``policy-evaluation``) of the fixed policy ``probs`` in every
     state.
@@ -150,11 +142,13 @@ def soft_policy_values(grid, probs, alpha: float, discount: float) -> torch.Tens
         = s], differentiable with respect to ``probs``.
     """
     probs = check_probability_table(probs, grid.n_states, grid.n_actions).double()
-    alpha, discount = (
-        check_alpha(alpha),
-        check_discount(discount, infinite_horizon=True),
-    )
-    soft_rewards = grid.state_rewards + alpha * policy_entropy(probs)  # R + alpha H_pi
+    alpha = check_alpha(alpha)
+    return _soft_policy_values(grid, probs, alpha, check_discount(discount, True))
+
+
+def _soft_policy_values(grid, probs, alpha: float, discount: float) -> torch.Tensor:
+    """:func:`soft_policy_values` for a float64 table and settings already checked."""
+    soft_rewards = grid.state_rewards + alpha * entropy(probs)  # R + alpha H_pi
     return torch.linalg.solve(evaluation_matrix(grid, probs, discount), soft_rewards)
 
 
@@ -174,17 +168,23 @@ def state_occupancy(grid, probs, discount: float) -> torch.Tensor:
 
 
 def start_value_gap(
-    grid, policy, alpha: float, discount: float, solution: SoftSolution | None = None
+    grid, probs, alpha: float, discount: float, solution: SoftSolution | None = None
 ) -> float:
-    """(V*(start) - V_pi(start)) / |V*(start)|: a policy module's relative gap to the
-    soft optimum (pass ``solution`` to reuse a solved grid)."""
-    check_policy_grid(policy, grid)
+    """(V*(start) - V_pi(start)) / |V*(start)|: the relative gap of a policy to the
+    soft optimum at the start state (``relative_gap``).
+
+    ``probs``: the policy's [n_states, 5] table pi(a|s), or a policy module (its table
+    is read). Pass ``solution`` (the soft optimum at the same ``alpha`` and
+    ``discount``) to reuse a solved grid.
+    """
+    if hasattr(probs, "action_probabilities"):
+        with torch.no_grad():
+            probs = probs.action_probabilities(torch.float64)
+    probs = check_probability_table(probs, grid.n_states, grid.n_actions)
     if solution is None:
         solution = soft_value_iteration(grid, alpha, discount)
     with torch.no_grad():
-        values = soft_policy_values(
-            grid, policy.action_probabilities(torch.float64), alpha, discount
-        )
+        values = soft_policy_values(grid, probs.detach(), alpha, discount)
     return relative_gap(
         values[grid.start_state].item(), solution.values[grid.start_state].item()
     )
@@ -213,3 +213,46 @@ def relative_gap(start_values, optimum: float):
     """(V* - V) / |V*| for a value or an array of values V of the start state (e.g. a
     ``TrainingHistory.start_value`` curve) against the soft optimum V*(start)."""
     return (optimum - start_values) / abs(optimum)
+
+
+def episode_statistics(grid, probs, horizon: int = 300) -> dict:
+    """What a policy does in an episode of ``horizon`` steps from the start, exactly
+    (by pushing the state distribution forward, no sampling): the reading of a gap in
+    behaviour.
+
+    ``probs``: [n_states, 5] pi(a|s). Returns a dict of floats:
+
+    * ``steps_to_goal``: expected number of steps before the first visit to the goal
+      (an episode that never arrives counts ``horizon``);
+    * ``reach``: probability of visiting the goal within the episode;
+    * ``pit_visits``: expected number of steps spent on cells with the grid's lowest
+      reward (the pits) before the goal is first reached;
+    * ``reward``: expected undiscounted sum of rewards over the episode;
+    * ``goal_steps``: expected number of steps spent at the goal.
+    """
+    probs = check_probability_table(probs, grid.n_states, grid.n_actions).double()
+    horizon = int(horizon)
+    if horizon < 1:
+        raise ValueError(f"horizon must be a positive integer, got {horizon}")
+    step = transition_matrix(grid, probs.detach())
+    rewards = grid.state_rewards
+    pits = (rewards == rewards.min()).double()
+    goal = grid.goal_state
+    # two chains: the whole episode, and one that stops at the first visit to the goal
+    before = step.clone()
+    before[goal] = 0.0  # mass that reached the goal leaves the "not yet arrived" chain
+    whole = torch.zeros(grid.n_states, dtype=torch.float64)
+    whole[grid.start_state] = 1.0
+    waiting = whole.clone()
+    statistics = dict(steps_to_goal=0.0, pit_visits=0.0, reward=0.0, goal_steps=0.0)
+    for _ in range(horizon):
+        not_arrived = waiting.sum().item() - waiting[goal].item()
+        statistics["steps_to_goal"] += not_arrived
+        statistics["pit_visits"] += (waiting * pits).sum().item() - (
+            waiting[goal] * pits[goal]
+        ).item()
+        statistics["reward"] += (whole @ rewards).item()
+        statistics["goal_steps"] += whole[goal].item()
+        whole, waiting = whole @ step, waiting @ before
+    statistics["reach"] = 1.0 - waiting.sum().item()  # not arrived in steps 0..T-1
+    return statistics

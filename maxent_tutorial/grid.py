@@ -23,7 +23,12 @@ from numbers import Integral
 import numpy as np
 import torch
 
-from ._validation import check_indices, check_policy_grid, check_positive_int
+from ._validation import (
+    check_policy_grid,
+    check_positive_int,
+    check_state_action_pairs,
+)
+from .distributions import inverse_cdf
 
 STAY, UP, DOWN, RIGHT, LEFT = range(5)
 ACTION_NAMES = ("stay", "up", "down", "right", "left")
@@ -127,6 +132,8 @@ class GridWorld:
         rewards: [n_rows, n_cols] float64, the map.
         state_rewards: [n_states] float64, R(s) by flat state index.
         start_state: the flat index of ``start``.
+        goal_state: the flat index of the cell with the largest reward (the first such
+            cell, row-major, on ties).
         next_states: [n_states, 5] long, ``next_states[s, a] = next(s, a)``.
     """
 
@@ -139,6 +146,7 @@ class GridWorld:
         self.start = _start_cell(start, self.n_rows, self.n_cols)
         self.start_state = self.to_state(*self.start)
         self.state_rewards = self.rewards.reshape(-1)
+        self.goal_state = int(self.state_rewards.argmax())
         self.next_states = self._transition_table()
 
     def __repr__(self) -> str:
@@ -150,9 +158,8 @@ class GridWorld:
         moved = cells[:, None, :] + torch.tensor(ACTION_OFFSETS)  # [n_states, 5, 2]
         rows, cols = moved[..., 0], moved[..., 1]
         inside = (rows >= 0) & (rows < self.n_rows) & (cols >= 0) & (cols < self.n_cols)
-        return torch.where(
-            inside, rows * self.n_cols + cols, here[:, None]
-        )  # [n_states, 5]
+        # [n_states, 5]: the cell moved to, or the same cell after a wall bump
+        return torch.where(inside, rows * self.n_cols + cols, here[:, None])
 
     # -- coordinates
     # ---------------------------------------------------------------------------
@@ -180,13 +187,9 @@ class GridWorld:
     def step(self, states, actions) -> torch.Tensor:
         """Batched transition: [B] long states, [B] long actions -> [B] long next
         states."""
-        states = check_indices(states, self.n_states, "states")
-        actions = check_indices(actions, self.n_actions, "actions")
-        if states.shape != actions.shape:
-            raise ValueError(
-                f"states and actions must have the same shape, got "
-                f"{tuple(states.shape)} and {tuple(actions.shape)}"
-            )
+        states, actions = check_state_action_pairs(
+            states, actions, self.n_states, self.n_actions
+        )
         return self.next_states[states, actions]
 
     def rollout(
@@ -212,13 +215,15 @@ class GridWorld:
         horizon = check_positive_int(horizon, "horizon")
         n_episodes = check_positive_int(n_episodes, "n_episodes")
         check_policy_grid(policy, self)
+        return self._rollout(policy, horizon, n_episodes, generator)
+
+    def _rollout(self, policy, horizon: int, n_episodes: int, generator) -> Rollout:
+        """:meth:`rollout` for arguments already checked (``train_pg``'s loop)."""
         with torch.no_grad():
             probs = policy.action_probabilities(torch.float64)
         # NumPy inside the loop: per-step calls on a few numbers are cheaper there than
         # in torch.
-        cumulative = probs.cumsum(dim=1)[
-            :, :-1
-        ].numpy()  # [n_states, 4], c_j(s) for j < 4
+        cumulative = probs.cumsum(dim=1)[:, :-1].numpy()  # [n_states, 4], c_j(s), j < 4
         uniforms = torch.rand(
             horizon, n_episodes, generator=generator, dtype=torch.float64
         )
@@ -230,7 +235,7 @@ class GridWorld:
         current = np.full(n_episodes, self.start_state, dtype=np.int64)
         for t in range(horizon):
             states[t] = current
-            actions[t] = (uniforms[t, :, None] >= cumulative[current]).sum(axis=1)
+            actions[t] = inverse_cdf(cumulative[current], uniforms[t])
             current = next_states[current, actions[t]]
         states, actions = torch.from_numpy(states), torch.from_numpy(actions)
         rewards = self.state_rewards.to(torch.float32)[states]  # r_t = R(s_t)

@@ -1,8 +1,13 @@
-"""A replay buffer of transitions (s, a, r, s'), for off-policy learning (chapter 12).
+"""The replay buffer every off-policy method here shares (chapters 12-15).
 
-The buffer is a ring: once ``capacity`` transitions are stored, each new one overwrites
-the oldest. ``sample`` draws a batch uniformly, with replacement, from the transitions
-stored, with the ``torch.Generator`` it is given.
+Shaped like Stable-Baselines3's ``ReplayBuffer``: a capacity (``buffer_size``),
+``add`` of a batch of transitions and ``sample`` of a uniform minibatch. A transition
+is (s, a, r, s', terminated): ``terminated`` is stored because a terminated transition
+has no next value (its target is r alone); a truncation is not stored, since a
+truncated episode's state still had a future and the target bootstraps from s' as
+usual. The buffer is a ring: once ``buffer_size`` transitions are stored, each new one
+overwrites the oldest. Observations are any fixed shape: a grid state (a long scalar),
+a CartPole observation ([4] float32) or a continuous action ([d] float32).
 """
 
 from __future__ import annotations
@@ -16,81 +21,86 @@ from ._validation import check_positive_int
 
 @dataclass(frozen=True)
 class Transitions:
-    """A batch of transitions, each tensor [N].
+    """A batch of N transitions: observations [N, *obs_shape], actions
+    [N, *action_shape], rewards [N] float, next_observations [N, *obs_shape],
+    terminated [N] bool."""
 
-    states: long s; actions: long a; rewards: float64 r = R(s); next_states: long s'.
-    """
-
-    states: torch.Tensor
+    observations: torch.Tensor
     actions: torch.Tensor
     rewards: torch.Tensor
-    next_states: torch.Tensor
+    next_observations: torch.Tensor
+    terminated: torch.Tensor
 
 
 class ReplayBuffer:
-    """A ring buffer holding the last ``capacity`` transitions.
+    """A ring buffer holding the last ``buffer_size`` transitions.
 
     Args:
-        capacity: the number of transitions kept (a positive integer).
+        buffer_size: the number of transitions kept (a positive integer).
+        observation_shape, observation_dtype: one observation's shape and dtype
+            (default: a grid state, a long scalar).
+        action_shape, action_dtype: one action's (default: a discrete action).
+        reward_dtype: the rewards' dtype.
+
+    ``add`` and ``sample`` trust their input (the trainers call them in their inner
+    loop with batches they built): N observations, N actions, and so on.
     """
 
-    def __init__(self, capacity: int):
-        self.capacity = check_positive_int(capacity, "capacity")
-        self.states = torch.zeros(self.capacity, dtype=torch.long)
-        self.actions = torch.zeros(self.capacity, dtype=torch.long)
-        self.rewards = torch.zeros(self.capacity, dtype=torch.float64)
-        self.next_states = torch.zeros(self.capacity, dtype=torch.long)
+    def __init__(
+        self,
+        buffer_size: int,
+        observation_shape: tuple = (),
+        observation_dtype: torch.dtype = torch.long,
+        action_shape: tuple = (),
+        action_dtype: torch.dtype = torch.long,
+        reward_dtype: torch.dtype = torch.float64,
+    ):
+        self.buffer_size = check_positive_int(buffer_size, "buffer_size")
+        size = (self.buffer_size,)
+        self.observations = torch.zeros(
+            size + tuple(observation_shape), dtype=observation_dtype
+        )
+        self.next_observations = torch.zeros_like(self.observations)
+        self.actions = torch.zeros(size + tuple(action_shape), dtype=action_dtype)
+        self.rewards = torch.zeros(size, dtype=reward_dtype)
+        self.terminated = torch.zeros(size, dtype=torch.bool)
         self.position = 0  # where the next transition goes
-        self.size = 0  # how many are stored (at most capacity)
+        self.size = 0  # how many are stored (at most buffer_size)
 
     def __len__(self) -> int:
         return self.size
 
-    def add(self, states, actions, rewards, next_states) -> None:
-        """Store a batch of transitions, [N] each; the oldest are overwritten when full.
-
-        A batch larger than the capacity keeps only its last ``capacity`` transitions.
-        """
-        batch = [torch.as_tensor(x).reshape(-1) for x in (states, actions)]
-        batch += [torch.as_tensor(rewards, dtype=torch.float64).reshape(-1)]
-        batch += [torch.as_tensor(next_states).reshape(-1)]
-        if len({len(x) for x in batch}) != 1:
-            raise ValueError(
-                "states, actions, rewards and next_states must have one length, got "
-                f"{[len(x) for x in batch]}"
-            )
-        batch = [x[-self.capacity :] for x in batch]
-        slots = (self.position + torch.arange(len(batch[0]))) % self.capacity
-        for store, values in zip(
-            (self.states, self.actions, self.rewards, self.next_states),
-            batch,
-            strict=True,
+    def add(
+        self, observations, next_observations, actions, rewards, terminated
+    ) -> None:
+        """Store a batch of N transitions (the argument order of Stable-Baselines3's
+        ``add``); the oldest are overwritten when the buffer is full. A batch larger
+        than the buffer keeps only its last ``buffer_size`` transitions."""
+        n_new = min(len(actions), self.buffer_size)
+        slots = (self.position + torch.arange(n_new)) % self.buffer_size
+        for store, values in (
+            (self.observations, observations),
+            (self.next_observations, next_observations),
+            (self.actions, actions),
+            (self.rewards, rewards),
+            (self.terminated, terminated),
         ):
-            store[slots] = values.to(store.dtype)
-        self.position = (self.position + len(slots)) % self.capacity
-        self.size = min(self.size + len(slots), self.capacity)
+            store[slots] = torch.as_tensor(values)[-n_new:].to(store.dtype)
+        self.position = (self.position + n_new) % self.buffer_size
+        self.size = min(self.size + n_new, self.buffer_size)
 
     def sample(self, batch_size: int, generator: torch.Generator) -> Transitions:
-        """Draw ``batch_size`` stored transitions uniformly, with replacement.
+        """Draw ``batch_size`` stored transitions uniformly, with replacement, with
+        ``generator`` (the caller has made sure the buffer holds some)."""
+        return self.at(torch.randint(self.size, (batch_size,), generator=generator))
 
-        Raises ``ValueError`` if fewer than ``batch_size`` transitions are stored (the
-        buffer, or its capacity, is smaller than a batch).
-        """
-        batch_size = check_positive_int(batch_size, "batch_size")
-        if batch_size > self.capacity:
-            raise ValueError(
-                f"batch_size {batch_size} is larger than the buffer's capacity "
-                f"{self.capacity}"
-            )
-        if batch_size > self.size:
-            raise ValueError(
-                f"the buffer holds {self.size} transitions, fewer than batch_size "
-                f"{batch_size}: add more before sampling"
-            )
-        index = torch.randint(self.size, (batch_size,), generator=generator)
+    def at(self, index: torch.Tensor) -> Transitions:
+        """The stored transitions at ``index`` ([...] long) as :class:`Transitions`
+        of shape [..., ...]."""
         return Transitions(
-            *(
-                store.index_select(0, index)
-                for store in (self.states, self.actions, self.rewards, self.next_states)
-            )
+            self.observations[index],
+            self.actions[index],
+            self.rewards[index],
+            self.next_observations[index],
+            self.terminated[index],
         )

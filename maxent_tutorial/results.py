@@ -2,16 +2,26 @@
 
 A chapter that shows a run too long for the page (more than a minute here) reads its
 stored result with :func:`load_result`; the benchmark script that made it wrote it with
-:func:`save_result`, with the command, machine and versions in the record. Shipping the
-files inside the package lets a chapter opened on its own (Colab) show them too.
+:func:`save_result`. Every record has one schema (:data:`REQUIRED_KEYS`): the command
+that made it, the date, the package versions, the machine, the seeds, one row per run
+(``rows``, each naming its seed) and the medians over seeds; a benchmark may add its
+own keys (``settings``, a description) beside them. Shipping the files inside the
+package lets a chapter opened on its own (Colab) show them too.
 """
 
 from __future__ import annotations
 
+import datetime
+import importlib.metadata
 import json
+import os
+import platform
+import sys
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+REQUIRED_KEYS = ("command", "date", "versions", "machine", "seeds", "rows", "medians")
+PACKAGES = ("maxent-tutorial", "torch", "numpy", "gymnasium", "stable_baselines3")
 
 
 def result_path(name: str) -> Path:
@@ -30,8 +40,54 @@ def load_result(name: str) -> dict:
     return json.loads(path.read_text())
 
 
+def versions() -> dict:
+    """The installed versions of Python and the packages a benchmark may use."""
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def machine() -> dict:
+    """What the timings ran on: system, processor, cores and the torch threads."""
+    import torch
+
+    return {
+        "system": platform.system(),
+        "processor": platform.machine(),
+        "cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def make_record(seeds, rows, medians, **extra) -> dict:
+    """A record in the one schema: the command line of this process, today's date,
+    :func:`versions`, :func:`machine`, ``seeds``, ``rows`` (a list of dicts, one per
+    run) and ``medians`` (a dict), plus any ``extra`` keys."""
+    command = (
+        "python " + " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:]).strip()
+    )
+    return {
+        "command": command,
+        "date": datetime.date.today().isoformat(),
+        "versions": versions(),
+        "machine": machine(),
+        "seeds": list(seeds),
+        "rows": list(rows),
+        "medians": dict(medians),
+        **extra,
+    }
+
+
 def save_result(name: str, record: dict) -> Path:
-    """Write ``record`` as the result ``name`` (indented JSON) and return its path."""
+    """Write ``record`` as the result ``name`` (indented JSON) and return its path;
+    raises ``ValueError`` naming the keys of :data:`REQUIRED_KEYS` it lacks."""
+    missing = [key for key in REQUIRED_KEYS if key not in record]
+    if missing:
+        raise ValueError(f"record lacks the keys {missing} (see make_record)")
     path = result_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1) + "\n")

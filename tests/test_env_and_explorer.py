@@ -7,8 +7,13 @@ import pytest
 import torch
 from gymnasium.utils.env_checker import check_env
 
+from maxent_tutorial.book.explorer import (
+    GRIDS,
+    explorer_grid,
+    explorer_view,
+    solve_setting,
+)
 from maxent_tutorial.env import ENV_ID, GridWorldEnv
-from maxent_tutorial.explorer import GRIDS, explorer_grid, explorer_view, solve_setting
 
 matplotlib.use("Agg")
 
@@ -124,7 +129,7 @@ def test_explorer_rejects_bad_slider_values(kwargs, match):
 
 
 def test_temperature_explorer_builds_its_widgets():
-    from maxent_tutorial.explorer import temperature_explorer
+    from maxent_tutorial.book.explorer import temperature_explorer
 
     panel = temperature_explorer(alpha=10.0, discount=0.9)
     sliders = [child for box in panel.children[:2] for child in box.children]

@@ -5,7 +5,7 @@ import re
 import matplotlib
 import pytest
 
-from maxent_tutorial.explorer import solve_setting, temperature_animation
+from maxent_tutorial.book.explorer import solve_setting, temperature_animation
 
 matplotlib.use("Agg")
 

@@ -168,7 +168,7 @@ def test_step_rejects_bad_states_and_actions(small_grid):
         small_grid.step(torch.tensor([6]), torch.tensor([0]))
     with pytest.raises(TypeError, match="actions must be integers"):
         small_grid.step(torch.tensor([0]), torch.tensor([1.0]))
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match="one shape"):
         small_grid.step(torch.tensor([0, 1]), torch.tensor([1]))
 
 

@@ -9,7 +9,7 @@ from maxent_tutorial import (
     conjugate_gradient,
     episode_scores,
     fisher_vector_product,
-    train,
+    train_pg,
 )
 
 
@@ -101,18 +101,16 @@ def test_natural_gradient_rejects_bad_settings(small_grid, kwargs, match):
 def test_train_with_natural_gradient_improves_the_value(small_grid):
     from maxent_tutorial import start_value_gap
 
-    policy = TabularSoftmaxPolicy(small_grid)
-    before = start_value_gap(small_grid, policy, 0.5, 0.9)
-    history = train(
+    before = start_value_gap(small_grid, TabularSoftmaxPolicy(small_grid), 0.5, 0.9)
+    history = train_pg(
         small_grid,
-        policy,
-        iterations=40,
+        total_timesteps=40 * 8 * 60,
         horizon=60,
-        n_episodes=8,
+        n_envs=8,
         discount=0.9,
         alpha=0.5,
         optimizer="natural",
         progress=False,
     )
-    assert start_value_gap(small_grid, policy, 0.5, 0.9) < before / 4
+    assert start_value_gap(small_grid, history.policy, 0.5, 0.9) < before / 4
     assert history.settings.optimizer == "natural"

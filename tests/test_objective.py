@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from maxent_tutorial import maxent_pg_loss, soft_rewards_to_go
-from maxent_tutorial.objective import discount_matrix
+from maxent_tutorial.tabular.objective import discount_matrix
 
 
 def test_soft_rewards_to_go_on_a_hand_computed_example():

@@ -7,10 +7,10 @@ from maxent_tutorial import (
     LinearSoftmaxPolicy,
     TablePolicy,
     TabularSoftmaxPolicy,
+    entropy,
     greedy_probabilities,
     load_policy,
     make_policy,
-    policy_entropy,
 )
 
 
@@ -38,8 +38,8 @@ def test_log_probs_stay_finite_and_exact_for_extreme_logits(small_grid):
 def test_zero_parameters_give_the_uniform_policy(small_grid):
     for policy in (TabularSoftmaxPolicy(small_grid), LinearSoftmaxPolicy(small_grid)):
         assert torch.allclose(policy.action_probabilities(), torch.full((6, 5), 0.2))
-        entropy = policy_entropy(policy.action_probabilities())
-        assert torch.allclose(entropy, torch.full((6,), torch.log(torch.tensor(5.0))))
+        entropies = entropy(policy.action_probabilities())
+        assert torch.allclose(entropies, torch.full((6,), torch.log(torch.tensor(5.0))))
 
 
 def test_linear_policy_logits_are_linear_in_scaled_coordinates(small_grid):

@@ -1,12 +1,33 @@
-"""Discrete soft actor-critic (maxent_tutorial.sac) against exact answers."""
+"""Discrete soft actor-critic on the grid (maxent_tutorial.tabular.sac) against exact
+answers: hand-worked targets, autograd and torch.optim.Adam, and the soft optimum at
+the exact temperature alpha*."""
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
-from maxent_tutorial import GridWorld, soft_value_iteration
-from maxent_tutorial.sac import SACConfig, actor_loss, critic_target, train_sac
+from maxent_tutorial import (
+    GridWorld,
+    entropy,
+    optimal_temperature,
+    sample_categorical,
+    soft_value_iteration,
+    start_value_gap,
+)
+from maxent_tutorial.tabular.sac import (
+    SACConfig,
+    actor_gradient,
+    actor_loss,
+    adam_step,
+    collect,
+    critic_target,
+    critic_target_table,
+    train_sac,
+    update_critics,
+)
+from maxent_tutorial.tabular.soft_q import move_towards_targets
 
 
 def test_critic_target_on_a_hand_made_transition():
@@ -46,6 +67,56 @@ def test_soft_optimum_is_the_critic_targets_fixed_point():
     assert torch.allclose(y, solution.q_values[states, actions], rtol=1e-12)
 
 
+def random_tables(seed, n_states=6):
+    """Seeded logits -> (probs, log_probs) [n_states, 5] and two critics [2, n, 5]."""
+    generator = torch.Generator().manual_seed(seed)
+    logits = torch.randn(n_states, 5, generator=generator, dtype=torch.float64)
+    critics = torch.randn(2, n_states, 5, generator=generator, dtype=torch.float64)
+    log_probs = torch.log_softmax(logits, dim=1)
+    return log_probs.exp(), log_probs, critics
+
+
+def test_target_table_is_critic_target_of_every_pair(small_grid):
+    probs, log_probs, target_critics = random_tables(0)
+    next_states = small_grid.next_states  # [6, 5] s' of every pair (s, a)
+    next_q = target_critics.min(dim=0).values
+    by_pairs = critic_target(
+        small_grid.state_rewards[:, None],
+        log_probs[next_states],
+        next_q[next_states],
+        0.7,
+        0.9,
+    )
+    table = critic_target_table(
+        next_states.numpy(),
+        small_grid.state_rewards.numpy(),
+        probs.numpy(),
+        entropy(probs).numpy(),
+        target_critics.numpy(),
+        0.7,
+        0.9,
+    )
+    torch.testing.assert_close(torch.from_numpy(table), by_pairs, rtol=1e-13, atol=0)
+
+
+def test_each_critic_steps_on_its_own_minibatch():
+    _, _, critics = random_tables(1)
+    generator = torch.Generator().manual_seed(2)
+    targets = torch.randn(6, 5, generator=generator, dtype=torch.float64).numpy()
+    states = torch.randint(6, (2, 40), generator=generator).numpy()
+    actions = torch.randint(5, (2, 40), generator=generator).numpy()
+    moved = update_critics(critics.numpy(), targets, states, actions, 0.5)
+    for i in range(2):  # critic i moves on row i of the batch alone
+        alone = move_towards_targets(
+            critics[i].numpy(),
+            states[i],
+            actions[i],
+            targets[states[i], actions[i]],
+            0.5,
+        )
+        assert np.array_equal(moved[i], alone)
+
+
 def test_actor_loss_is_the_exact_expectation_over_actions():
     generator = torch.Generator().manual_seed(0)
     logits = torch.randn(3, 5, generator=generator, dtype=torch.float64)
@@ -81,30 +152,131 @@ def test_actor_loss_is_minimised_by_the_soft_greedy_policy():
     assert logits.grad.abs().max().item() < 1e-12
 
 
+def test_actor_gradient_is_autograds_gradient_of_the_actor_loss():
+    probs, log_probs, critics = random_tables(3)
+    q_values = critics.min(dim=0).values
+    states = torch.tensor([0, 2, 2, 5, 2, 0, 4])  # state 1 and 3 absent: no gradient
+    logits = log_probs.clone().requires_grad_(True)  # softmax(log pi) = pi
+    actor_loss(torch.log_softmax(logits, 1)[states], q_values[states], 0.7).backward()
+    by_hand = actor_gradient(
+        probs.numpy(), log_probs.numpy(), q_values.numpy(), states.numpy(), 0.7
+    )
+    torch.testing.assert_close(
+        torch.from_numpy(by_hand), logits.grad, rtol=1e-12, atol=0
+    )
+
+
+def test_adam_step_is_torch_optim_adams_step():
+    generator = torch.Generator().manual_seed(4)
+    table = torch.randn(36, 5, generator=generator, dtype=torch.float64)
+    reference = table.clone().requires_grad_(True)
+    adam = torch.optim.Adam([reference], lr=0.05)
+    moments = (torch.zeros_like(table), torch.zeros_like(table))
+    for step in range(1, 21):
+        gradient = torch.randn(36, 5, generator=generator, dtype=torch.float64)
+        reference.grad = gradient.clone()
+        adam.step()
+        adam_step(table, gradient, moments, step, lr=0.05)
+        assert torch.equal(table, reference.detach()), f"differs after step {step}"
+
+
+def test_collect_draws_the_actions_sample_categorical_draws(small_grid):
+    probs, _, _ = random_tables(5)
+    walkers = torch.tensor([0, 1, 2, 3, 4, 5] * 20)
+    shared = torch.Generator().manual_seed(6)
+    expected = sample_categorical(probs[walkers], shared)
+    generator = torch.Generator().manual_seed(6)
+    actions, next_states, _ = collect(
+        small_grid.next_states.numpy(),
+        probs.cumsum(1)[:, :-1].numpy(),
+        walkers.numpy(),
+        small_grid.start_state,
+        0.9,
+        generator,
+    )
+    assert np.array_equal(actions, expected.numpy())
+    assert np.array_equal(next_states, small_grid.next_states[walkers, expected])
+
+
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "names"),
     [
-        ({"buffer_size": 100, "batch_size": 512}, "buffer_size"),
-        ({"target_entropy": 2.0}, "target_entropy"),
-        ({"target_entropy": -0.1}, "target_entropy"),
-        ({"tau": 1.5}, "tau"),
-        ({"warmup_steps": -1}, "warmup_steps"),
+        ({"buffer_size": 100, "batch_size": 512}, ["buffer_size", "batch_size"]),
+        ({"target_entropy": 2.0}, ["target_entropy"]),
+        ({"target_entropy": -0.1}, ["target_entropy"]),
+        ({"tau": 1.5}, ["tau"]),
+        ({"tau": 0.0}, ["tau"]),
+        ({"critic_lr": 0.0}, ["critic_lr"]),
+        ({"alpha": 0.0}, ["alpha"]),
+        ({"n_envs": 0}, ["n_envs"]),
+        ({"warmup_steps": -1}, ["warmup_steps"]),
+        (
+            {"warmup_steps": 1_500_000},
+            ["warmup_steps", "1500000", "total_timesteps"],
+        ),
     ],
 )
-def test_sac_config_names_the_bad_setting(overrides, message):
-    with pytest.raises(ValueError, match=message):
+def test_sac_config_names_the_bad_setting(overrides, names):
+    with pytest.raises(ValueError) as raised:
         SACConfig(**overrides)
+    for name in names:
+        assert name in str(raised.value)
 
 
-def test_a_short_run_returns_probability_tables():
+def test_unknown_settings_are_named():
+    with pytest.raises(TypeError, match="initial_alpha"):
+        train_sac(GridWorld(), initial_alpha=1.0)
+
+
+def test_a_short_run_records_every_record_every_steps():
     grid = GridWorld()
-    result = train_sac(
-        grid, steps=60, n_walkers=20, warmup_steps=20, batch_size=32, record_every=20
+    history = train_sac(
+        grid,
+        total_timesteps=1200,
+        n_envs=20,
+        warmup_steps=400,
+        batch_size=32,
+        record_every=400,
     )
-    assert result.probs.shape == (grid.n_states, grid.n_actions)
+    assert history.probs.shape == (grid.n_states, grid.n_actions)
     assert torch.allclose(
-        result.probs.sum(1), torch.ones(grid.n_states, dtype=torch.float64)
+        history.probs.sum(1), torch.ones(grid.n_states, dtype=torch.float64)
     )
-    assert result.q_values.shape == (2, grid.n_states, grid.n_actions)
-    assert list(result.env_steps) == [400, 800, 1200]
-    assert result.tables.shape == (3, grid.n_states, grid.n_actions)
+    assert history.q_values.shape == (2, grid.n_states, grid.n_actions)
+    assert list(history.env_steps) == [400, 800, 1200]
+    assert history.tables.shape == (3, grid.n_states, grid.n_actions)
+    assert history.alphas[0] == 1.0  # held during the warm-up
+    assert history.settings.record_every == 400
+
+
+def test_same_seed_gives_the_same_run(small_grid):
+    settings = dict(total_timesteps=2000, n_envs=20, warmup_steps=200, batch_size=32)
+    first = train_sac(small_grid, seed=7, **settings)
+    second = train_sac(small_grid, seed=7, **settings)
+    assert torch.equal(first.probs, second.probs) and first.alpha == second.alpha
+
+
+def test_sac_learns_alpha_star_and_pi_star_on_a_small_grid(small_grid):
+    # the 2 x 3 grid, H_bar = 1.2 nats, gamma = 0.9: alpha* = 1.366. Over seeds 0-19
+    # these settings end within 1.0 % of alpha*, with a gap below 1.3e-5 and critics
+    # within 3.6e-3 of max |Q*|; the bounds below leave a factor of 3 or more.
+    alpha_star = optimal_temperature(small_grid, 1.2, 0.9, tol=1e-8)
+    solution = soft_value_iteration(small_grid, alpha_star, 0.9)
+    history = train_sac(
+        small_grid,
+        total_timesteps=100_000,
+        n_envs=100,
+        warmup_steps=10_000,
+        batch_size=256,
+        buffer_size=100_000,
+        discount=0.9,
+        target_entropy=1.2,
+        alpha_lr=0.05,
+        actor_lr=0.1,
+        seed=0,
+    )
+    assert abs(history.alpha / alpha_star - 1) < 0.03
+    gap = start_value_gap(small_grid, history.probs, alpha_star, 0.9, solution)
+    assert 0 <= gap < 1e-4  # pi* is the soft optimum: no policy beats it
+    critic_error = (history.q_values - solution.q_values).abs().max()
+    assert critic_error < 1e-2 * solution.q_values.abs().max()

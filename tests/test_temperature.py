@@ -6,22 +6,23 @@ import torch
 
 from maxent_tutorial import (
     GridWorld,
+    PGConfig,
     TabularSoftmaxPolicy,
-    TrainingConfig,
     soft_value_iteration,
     state_occupancy,
-    train,
+    train_pg,
 )
-from maxent_tutorial.cli import build_parser
-from maxent_tutorial.temperature import (
-    check_target_entropy,
-    discounted_mean_entropy,
-    dual_step,
+from maxent_tutorial.exact_temperature import (
     entropy_curve,
     mean_entropy,
     optimal_entropy,
     optimal_temperature,
     visit_weights,
+)
+from maxent_tutorial.temperature import (
+    check_target_entropy,
+    discounted_mean_entropy,
+    dual_step,
 )
 
 
@@ -38,9 +39,17 @@ def test_dual_step_raises_alpha_when_the_entropy_is_below_the_target():
 @pytest.mark.parametrize("target", [-0.1, math.log(5), 2.0, float("nan")])
 def test_a_target_entropy_outside_0_to_log_5_is_rejected(target):
     with pytest.raises(ValueError, match="target_entropy"):
-        check_target_entropy(target)
+        check_target_entropy(target, math.log(5), 0.0)
     with pytest.raises(ValueError, match="target_entropy"):
-        TrainingConfig(target_entropy=target)
+        PGConfig(target_entropy=target)
+
+
+def test_one_rule_for_the_target_entropy_on_any_action_set():
+    # n discrete actions: [0, log n); an unbounded Gaussian: any finite number
+    assert check_target_entropy(0.5, math.log(2), 0.0) == 0.5
+    with pytest.raises(ValueError, match=r"target_entropy must be in \[0, 0.6931\)"):
+        check_target_entropy(0.7, math.log(2), 0.0)
+    assert check_target_entropy(-3.0, math.inf) == -3.0
 
 
 def test_reward_scale_and_temperature_are_one_knob(small_grid):
@@ -95,16 +104,10 @@ def test_a_target_below_the_entropy_floor_is_infeasible(small_grid):
 def test_train_with_a_target_starts_at_the_reward_scale_and_takes_dual_steps(
     small_grid,
 ):
-    settings = dict(iterations=3, horizon=20, n_episodes=4, progress=False)
-    fixed = train(small_grid, TabularSoftmaxPolicy(small_grid), alpha=0.3, **settings)
+    settings = dict(total_timesteps=3 * 80, horizon=20, n_envs=4, progress=False)
+    fixed = train_pg(small_grid, alpha=0.3, **settings)
     assert np.all(fixed.alpha == 0.3)
-    history = train(
-        small_grid,
-        TabularSoftmaxPolicy(small_grid),
-        target_entropy=1.0,
-        alpha_lr=0.5,
-        **settings,
-    )
+    history = train_pg(small_grid, target_entropy=1.0, alpha_lr=0.5, **settings)
     # alpha starts at the first batch's mean |reward| (the same batch: seed 0)
     first_batch = small_grid.rollout(
         TabularSoftmaxPolicy(small_grid), 20, 4, torch.Generator().manual_seed(0)
@@ -117,33 +120,12 @@ def test_train_with_a_target_starts_at_the_reward_scale_and_takes_dual_steps(
 
 
 def test_train_with_a_target_is_equivariant_in_the_reward_scale(small_grid):
-    settings = dict(iterations=40, horizon=20, n_episodes=4, progress=False)
+    settings = dict(total_timesteps=40 * 80, horizon=20, n_envs=4, progress=False)
     settings.update(target_entropy=1.2, seed=3)
     scaled = GridWorld(small_grid.rewards * 1024.0, small_grid.start)  # exact in float
-    runs = []
-    for grid in (small_grid, scaled):
-        policy = TabularSoftmaxPolicy(grid)
-        runs.append((train(grid, policy, **settings), policy))
-    (small, small_policy), (big, big_policy) = runs
+    small, big = (train_pg(grid, **settings) for grid in (small_grid, scaled))
     assert np.allclose(big.alpha, 1024.0 * small.alpha, rtol=1e-5)
-    assert torch.allclose(big_policy.table, small_policy.table, atol=1e-4)
-
-
-def test_command_line_accepts_a_target_entropy():
-    train_parser = build_parser()._subparsers._group_actions[0].choices["train"]
-    args = train_parser.parse_args(["--target-entropy", "1.3", "--alpha-lr", "0.2"])
-    assert args.target_entropy == 1.3 and args.alpha_lr == 0.2
-    assert train_parser.parse_args([]).target_entropy is None
-
-
-def test_command_line_with_a_target_reports_the_learned_and_exact_alpha(capsys):
-    from maxent_tutorial.cli import main
-
-    code = main(["train", "--target-entropy", "1.3", "--iterations", "3"])
-    out = capsys.readouterr().out
-    assert code == 0 and "exact alpha* 981" in out and "target entropy 1.3" in out
-    assert main(["train", "--target-entropy", "2.0", "--no-progress"]) == 2
-    assert "target_entropy" in capsys.readouterr().err
+    assert torch.allclose(big.policy.table, small.policy.table, atol=1e-4)
 
 
 def test_visit_weights_of_two_steps_by_hand(small_grid):

@@ -18,9 +18,10 @@ import torch
 from matplotlib import animation
 from matplotlib.figure import Figure
 
-from ._validation import check_alpha, check_discount
-from .exact import SoftSolution, policy_entropy, soft_value_iteration, state_occupancy
-from .grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
+from .._validation import check_alpha, check_discount
+from ..distributions import entropy
+from ..exact import SoftSolution, soft_value_iteration, state_occupancy
+from ..grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
 from .plotting import plot_probs, plot_state_visits
 
 # Reward maps the explorer offers: the post's grid, the same grid without pits, and a
@@ -91,7 +92,7 @@ def solve_setting(
     grid = explorer_grid(grid_name, goal_reward)
     solution = soft_value_iteration(grid, alpha, discount)
     occupancy = state_occupancy(grid, solution.probs, discount)
-    mean_entropy = (occupancy * policy_entropy(solution.probs)).sum().item()
+    mean_entropy = (occupancy * entropy(solution.probs)).sum().item()
     start_value = solution.values[grid.start_state].item()
     return ExplorerResult(grid, solution, occupancy, start_value, mean_entropy)
 

@@ -14,8 +14,15 @@ from __future__ import annotations
 
 import torch
 
-from ._validation import check_discount
-from .config import BASELINE_NAMES
+from .._validation import check_discount
+
+BASELINE_NAMES = (
+    "none",
+    "running_mean",
+    "leave_one_out",
+    "critic_tabular",
+    "critic_linear",
+)
 
 
 class NoBaseline:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validation import check_indices, check_probability_table
+from .._validation import (
+    check_indices,
+    check_probability_table,
+    check_state_action_pairs,
+)
 
 
 class SoftmaxPolicy(nn.Module):
@@ -43,15 +47,11 @@ class SoftmaxPolicy(nn.Module):
         table = torch.log_softmax(self.logits(torch.arange(self.n_states)), dim=-1)
         if states is None:
             return table
-        states = check_indices(states, self.n_states, "states")
         if actions is None:
-            return table[states]
-        actions = check_indices(actions, self.n_actions, "actions")
-        if actions.shape != states.shape:
-            raise ValueError(
-                f"states and actions must have one shape, got "
-                f"{list(states.shape)} and {list(actions.shape)}"
-            )
+            return table[check_indices(states, self.n_states, "states")]
+        states, actions = check_state_action_pairs(
+            states, actions, self.n_states, self.n_actions
+        )
         return table[states, actions]
 
     def forward(self, states=None, actions=None) -> torch.Tensor:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import torch
 
-from ._validation import check_policy_grid, check_positive_int
+from .._validation import check_policy_grid, check_positive_int
+from ..exact import soft_policy_values
 from .baselines import make_baseline
-from .exact import soft_policy_values
 from .objective import batch_loss
 
 

@@ -21,7 +21,7 @@ import math
 
 import torch
 
-from ._validation import check_discount, check_episode_batch, check_number
+from .._validation import check_discount, check_episode_batch, check_number
 
 
 @functools.lru_cache(maxsize=32)
@@ -56,10 +56,14 @@ def soft_rewards_to_go(
         policy-gradient weight.
     """
     check_episode_batch(rewards=rewards, log_probs=log_probs)
-    alpha, discount = (
-        check_number(alpha, "alpha", -math.inf, math.inf),
-        check_discount(discount, False),
+    alpha = check_number(alpha, "alpha", -math.inf, math.inf)
+    return _soft_rewards_to_go(
+        rewards, log_probs, alpha, check_discount(discount, False)
     )
+
+
+def _soft_rewards_to_go(rewards, log_probs, alpha: float, discount: float):
+    """:func:`soft_rewards_to_go` for input already checked (``batch_loss``)."""
     soft_rewards = rewards - alpha * log_probs  # r_k - alpha * log pi(a_k|s_k)
     return discount_matrix(rewards.shape[0], discount, rewards.dtype) @ soft_rewards
 
@@ -88,10 +92,14 @@ def maxent_pg_loss(
     check_episode_batch(
         log_probs=log_probs, returns_to_go=returns_to_go, baseline=baseline
     )
+    discount = check_discount(discount, False)
+    return _maxent_pg_loss(log_probs, returns_to_go, discount, baseline)
+
+
+def _maxent_pg_loss(log_probs, returns_to_go, discount: float, baseline):
+    """:func:`maxent_pg_loss` for input already checked (``batch_loss``)."""
     horizon, n_episodes = log_probs.shape
-    step_weights = check_discount(discount, False) ** torch.arange(
-        horizon, dtype=log_probs.dtype
-    )
+    step_weights = discount ** torch.arange(horizon, dtype=log_probs.dtype)
     weights = (returns_to_go - baseline).detach()  # G_t - b_t, a constant
     return -(step_weights[:, None] * log_probs * weights).sum() / n_episodes
 
@@ -110,9 +118,10 @@ def batch_loss(
         policy: a softmax policy module.
         episodes: a :class:`~maxent_tutorial.grid.Rollout` of [T, B] states, actions,
             rewards.
-        alpha: entropy temperature; discount: gamma.
-        baseline: a baseline object (:mod:`maxent_tutorial.baselines`); it sees the
-            batch.
+        alpha: entropy temperature; discount: gamma in [0, 1] (trusted: ``train_pg``
+            and ``sampled_policy_gradient`` pass checked settings).
+        baseline: a baseline object (:mod:`maxent_tutorial.tabular.baselines`); it
+            sees the batch.
         dtype: precision of the sums (``train`` uses float32; exact checks use float64).
 
     Returns:
@@ -123,8 +132,8 @@ def batch_loss(
     # directly.
     log_probs = policy.log_probs()[episodes.states, episodes.actions].to(dtype)
     rewards = episodes.rewards.to(dtype)
-    returns = soft_rewards_to_go(rewards, log_probs.detach(), alpha, discount)
-    loss = maxent_pg_loss(
+    returns = _soft_rewards_to_go(rewards, log_probs.detach(), alpha, discount)
+    loss = _maxent_pg_loss(
         log_probs, returns, discount, baseline(episodes.states, returns)
     )
     return loss, returns

@@ -20,7 +20,7 @@ import torch
 from torch.func import functional_call, jacrev
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
-from ._validation import check_positive_int
+from .._validation import check_positive_int
 
 
 def log_probability_jacobian(policy) -> torch.Tensor:

@@ -1,0 +1,466 @@
+"""Figures shared by every chapter, drawn in the book's one visual language
+(:mod:`maxent_tutorial.book.style`): one reward map with hatched pits, one arrow style
+for policies, one colour per method and one style per reference line.
+
+Every helper takes an optional ``ax``, draws on it, returns it (or the ``Figure`` for
+multi-panel plots) and never calls ``plt.show()``. New figures are at most
+``FIGURE_WIDTH`` inches wide, so the page column shows them at their own size.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib import animation, colors, patheffects
+
+from ..grid import ACTION_OFFSETS, STAY
+from .style import (
+    ARROW_COLOR,
+    BLUE,
+    EXACT_BAND,
+    FIGURE_WIDTH,
+    MAP_SIZE,
+    PATH_COLOR,
+    PIT_HATCH,
+    REFERENCE_STYLES,
+    REWARD_CMAP,
+    VERMILLION,
+    VISIT_CMAP,
+    reward_norm,
+)
+
+# Longest arrow (probability 1), in cells; the stay ring's radius uses the same scale.
+ARROW_SCALE = 0.42
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = plt.subplots(figsize=(MAP_SIZE, MAP_SIZE), layout="constrained")
+    return ax
+
+
+def _grid_frame(grid, ax, title: str) -> None:
+    """Cell borders, row/column ticks, row 0 at the top."""
+    ax.set_xticks(range(grid.n_cols))
+    ax.set_yticks(range(grid.n_rows))
+    ax.set_xticks(np.arange(-0.5, grid.n_cols), minor=True)
+    ax.set_yticks(np.arange(-0.5, grid.n_rows), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlim(-0.5, grid.n_cols - 0.5)
+    ax.set_ylim(grid.n_rows - 0.5, -0.5)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_title(title)
+
+
+def _finish(grid, ax, title: str):
+    """Mark the start and the goal, draw the frame and the title; returns ``ax``."""
+    _mark_start_goal(grid, ax)
+    _grid_frame(grid, ax, title)
+    return ax
+
+
+def _reward_background(grid, ax, alpha: float = 0.45) -> None:
+    """The reward map (faded under arrows or a path), with the pits hatched so that
+    they read as pits in any colour vision and in grey."""
+    ax.imshow(
+        grid.rewards.numpy(), cmap=REWARD_CMAP, norm=reward_norm(grid), alpha=alpha
+    )
+    _hatch_pits(grid, ax)
+
+
+def _hatch_pits(grid, ax) -> None:
+    """Hatch every cell with the grid's lowest reward, if it is negative."""
+    lowest = grid.state_rewards.min().item()
+    if lowest >= 0:
+        return
+    for state in torch.nonzero(grid.state_rewards == lowest).flatten().tolist():
+        row, col = grid.to_cell(state)
+        ax.add_patch(
+            plt.Rectangle(
+                (col - 0.5, row - 0.5),
+                1,
+                1,
+                fill=False,
+                hatch=PIT_HATCH,
+                edgecolor="#8c510a",
+                linewidth=0,
+                zorder=1,
+            )
+        )
+
+
+def _mark_start_goal(grid, ax) -> None:
+    goal = grid.to_cell(grid.goal_state)
+    for (row, col), label in ((grid.start, "S"), (goal, "G")):
+        text = ax.text(
+            col - 0.42, row - 0.22, label, fontsize=11, fontweight="bold", color="navy"
+        )
+        # A white outline keeps the letter readable on dark cells of any colour map.
+        text.set_path_effects(
+            [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        )
+
+
+def plot_rewards(grid, ax=None, annotate: bool = True, title: str = "Reward per cell"):
+    """Heatmap of R(s) with the start (S) and the best cell (G) marked. Returns the
+    Axes."""
+    ax = _axes(ax)
+    _reward_background(grid, ax, alpha=1.0)
+    if annotate:
+        shade = reward_norm(grid)
+        cmap = plt.get_cmap(REWARD_CMAP)
+        for row in range(grid.n_rows):
+            for col in range(grid.n_cols):
+                reward = grid.rewards[row, col].item()
+                ax.text(
+                    col,
+                    row + 0.25,
+                    f"{reward:g}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color=_label_color(cmap(shade(reward))),
+                )
+    return _finish(grid, ax, title)
+
+
+def _label_color(rgba) -> str:
+    """Black or white, whichever reads on a cell of colour ``rgba``."""
+    red, green, blue, _ = rgba
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+
+
+def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR) -> None:
+    """One move's arrow from (x, y): ``ARROW_SCALE * p`` cells long, head included, the
+    head at most 40 % of the length so a small probability is a short arrow, not a
+    bare arrowhead."""
+    length = ARROW_SCALE * p
+    head_length = min(0.05 + 0.05 * p, 0.4 * length)
+    ax.arrow(
+        x,
+        y,
+        length * d_col,
+        length * d_row,
+        width=0.008 + 0.02 * p,
+        head_width=min(0.06 + 0.08 * p, 1.6 * head_length + 0.02),
+        head_length=head_length,
+        length_includes_head=True,
+        color=color,
+        zorder=3,
+    )
+
+
+def plot_probs(
+    grid,
+    probs,
+    ax=None,
+    title: str = "Policy: arrow length = probability",
+    background: bool = True,
+):
+    """Draw a probability table: per cell, one arrow per move with length proportional
+    to pi(a|s), and a ring for STAY whose radius is proportional to pi(stay|s) on the
+    same scale.
+
+    Equal probabilities look equally large: a uniform policy is a small ring with four
+    short spokes starting on it; "always stay" is a ring filling the cell.
+    probs: [n_states, 5]. Returns the Axes.
+    """
+    ax = _axes(ax)
+    probs = torch.as_tensor(probs).detach().double().numpy()
+    probs = probs.reshape(grid.n_states, grid.n_actions)
+    if background:
+        _reward_background(grid, ax)
+    for state in range(grid.n_states):
+        row, col = grid.to_cell(state)
+        radius = ARROW_SCALE * probs[state, STAY]  # ring: pi(stay|s), the arrows' scale
+        if probs[state, STAY] > 0.02:
+            ring = plt.Circle(
+                (col, row), radius, fill=False, linewidth=1, color=ARROW_COLOR, zorder=3
+            )
+            ax.add_patch(ring)
+        for action, (d_row, d_col) in enumerate(ACTION_OFFSETS):
+            p = probs[state, action]
+            if action == STAY or p <= 0.02:
+                continue
+            # Each arrow starts on the ring, so short arrows stay visible outside it.
+            _arrow(ax, col + radius * d_col, row + radius * d_row, d_col, d_row, p)
+    return _finish(grid, ax, title)
+
+
+def plot_trajectory(
+    grid,
+    states,
+    ax=None,
+    title: str = "Trajectory",
+    background: bool = True,
+    color: str = PATH_COLOR,
+    opacity: float = 0.9,
+):
+    """Draw one episode's [T] states (or several, [T, B]) as paths over the grid."""
+    ax = _axes(ax)
+    states = torch.as_tensor(states)
+    if states.ndim == 1:
+        states = states[:, None]
+    if background:
+        _reward_background(grid, ax)
+    # a fixed small offset per path so overlapping paths stay visible
+    rng = np.random.default_rng(0)
+    for episode in range(states.shape[1]):
+        rows, cols = grid.coordinates(states[:, episode]).numpy().T
+        shift = rng.uniform(-0.12, 0.12, size=2) if states.shape[1] > 1 else np.zeros(2)
+        ax.plot(
+            cols + shift[1],
+            rows + shift[0],
+            "-",
+            color=color,
+            alpha=opacity,
+            linewidth=1.5,
+        )
+        ax.plot(
+            cols[-1] + shift[1], rows[-1] + shift[0], "o", color=color, markersize=5
+        )
+    return _finish(grid, ax, title)
+
+
+def plot_state_visits(
+    grid,
+    states_or_occupancy,
+    ax=None,
+    title: str = "State visitation",
+    scale: str = "log",
+    annotate: bool = False,
+):
+    """Heatmap of how often each cell is visited, its colour scale from the data.
+
+    Pass sampled states (a long tensor of any shape; counts are normalised to
+    frequencies) or an occupancy vector [n_states] of floats (e.g.
+    :func:`maxent_tutorial.exact.state_occupancy`). ``scale="log"`` shows a path beside
+    a goal that takes most of the time; ``"linear"`` shows differences between similar
+    cells. Either way the colour bar runs from the smallest to the largest frequency
+    shown, so the whole ramp is used. ``annotate`` writes each cell's percentage.
+    """
+    if scale not in ("log", "linear"):
+        raise ValueError(f"scale must be 'log' or 'linear', got {scale!r}")
+    ax = _axes(ax)
+    values = torch.as_tensor(states_or_occupancy)
+    if values.dtype.is_floating_point:
+        frequency = values.detach().double().reshape(grid.n_states)
+    else:
+        frequency = torch.bincount(values.reshape(-1), minlength=grid.n_states).double()
+        frequency = frequency / frequency.sum()
+    high = float(frequency.max())
+    if scale == "log":
+        # cells never visited are drawn at the floor of the scale
+        low = max(float(frequency[frequency > 0].min()), 1e-5)
+        norm = colors.LogNorm(vmin=low, vmax=max(high, low * 1.01))
+        shown = frequency.clamp(min=low)
+    else:
+        low = float(frequency.min())
+        norm = colors.Normalize(vmin=low, vmax=max(high, low + 1e-12))
+        shown = frequency
+    image = ax.imshow(
+        shown.reshape(grid.n_rows, grid.n_cols).numpy(), cmap=VISIT_CMAP, norm=norm
+    )
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="fraction of time")
+    if annotate:
+        for state in range(grid.n_states):
+            row, col = grid.to_cell(state)
+            value = frequency[state].item()
+            ax.text(
+                col,
+                row + 0.28,
+                f"{100 * value:.1f}",
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                color=_label_color(image.cmap(norm(max(value, low)))),
+            )
+    return _finish(grid, ax, title)
+
+
+def plot_policy_difference(
+    grid,
+    probs,
+    reference,
+    ax=None,
+    title: str = "Where two policies differ",
+    min_change: float = 0.02,
+):
+    """Where the table ``probs`` differs from ``reference`` ([n_states, 5] each).
+
+    Each cell is shaded by the total variation distance between the two rows (0: the
+    same; 1: no action in common); an arrow shows each move that ``probs`` takes more
+    often (vermillion) or less often (blue) than ``reference``, its length
+    proportional to the change, on the scale of :func:`plot_probs` (changes below
+    ``min_change`` are not drawn). Returns the Axes.
+    """
+    ax = _axes(ax)
+    probs = torch.as_tensor(probs).detach().double().reshape(grid.n_states, -1)
+    reference = torch.as_tensor(reference).detach().double().reshape(grid.n_states, -1)
+    change = (probs - reference).numpy()
+    distance = 0.5 * np.abs(change).sum(axis=1)
+    image = ax.imshow(
+        distance.reshape(grid.n_rows, grid.n_cols), cmap="Greys", vmin=0, vmax=1
+    )
+    ax.figure.colorbar(
+        image, ax=ax, fraction=0.046, pad=0.04, label="total variation distance"
+    )
+    _hatch_pits(grid, ax)
+    for state in range(grid.n_states):
+        row, col = grid.to_cell(state)
+        for action, (d_row, d_col) in enumerate(ACTION_OFFSETS):
+            delta = change[state, action]
+            if abs(delta) < min_change:
+                continue
+            color = VERMILLION if delta > 0 else BLUE
+            if action == STAY:
+                ax.add_patch(
+                    plt.Circle(
+                        (col, row),
+                        ARROW_SCALE * abs(delta),
+                        fill=False,
+                        linewidth=1.2,
+                        color=color,
+                        zorder=3,
+                    )
+                )
+            else:
+                _arrow(ax, col, row, d_col, d_row, abs(delta), color=color)
+    return _finish(grid, ax, title)
+
+
+def plot_values(
+    grid,
+    values,
+    ax=None,
+    title: str = "Value per cell",
+    label: str = "value",
+    cmap: str = "viridis",
+    fmt: str = "{:.3g}",
+    fontsize: float = 8.5,
+):
+    """Heatmap of any per-state quantity [n_states] (values, KL divergences...), each
+    cell labelled with ``fmt`` in black or white, whichever reads on its colour."""
+    ax = _axes(ax)
+    values = torch.as_tensor(values).detach().double().reshape(grid.n_rows, grid.n_cols)
+    image = ax.imshow(values.numpy(), cmap=cmap)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
+    for row in range(grid.n_rows):
+        for col in range(grid.n_cols):
+            value = values[row, col].item()
+            ax.text(
+                col,
+                row + 0.28,
+                fmt.format(value),
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color=_label_color(image.cmap(image.norm(value))),
+            )
+    return _finish(grid, ax, title)
+
+
+def plot_learning_curves(history, optimal_value: float | None = None, fig=None):
+    """The post's loss and cumulative-reward curves, plus entropy and (if recorded) the
+    exact soft value of the start state against the soft optimum. Returns the Figure."""
+    panels = [
+        ("loss", "surrogate loss"),
+        ("episode_reward", "reward per episode"),
+        ("entropy", "entropy (nats)"),
+    ]
+    if history.start_value is not None:
+        panels.append(("start_value", "exact soft value V(start)"))
+    if fig is None:
+        rows = (len(panels) + 1) // 2
+        fig = plt.figure(figsize=(FIGURE_WIDTH, 2.6 * rows), layout="constrained")
+    axes = list(fig.subplots((len(panels) + 1) // 2, 2, squeeze=False).flat)
+    for extra in axes[len(panels) :]:
+        extra.set_visible(False)
+    iterations = np.arange(1, len(history.loss) + 1)
+    for ax, (name, label) in zip(axes, panels, strict=False):
+        ax.plot(iterations, getattr(history, name), color=PATH_COLOR, linewidth=1)
+        ax.set_xlabel("iteration")
+        ax.set_ylabel(label)
+        ax.set_title(label)
+    if optimal_value is not None and history.start_value is not None:
+        axes[len(panels) - 1].axhline(
+            optimal_value, **REFERENCE_STYLES["optimum"], label="soft optimum"
+        )
+        axes[len(panels) - 1].legend(loc="lower right")
+    return fig
+
+
+def plot_gap_curves(
+    curves: dict,
+    ax=None,
+    title: str = "Gap to the soft optimum",
+    target: float | None = 0.01,
+    styles: dict | None = None,
+    floor: float = 1e-12,
+):
+    """Relative gaps (V* - V_pi(start)) / |V*| per iteration, on a log scale.
+
+    curves: maps a readable label to an array [n_iterations] (one run) or
+        [n_seeds, n_iterations] (median line, min-max band), e.g.
+        ``relative_gap(history.start_value, optimum)``.
+    target: a reference line in the ``target`` style (``None`` for none). styles:
+        optional per-label keyword arguments for the line (``{"natural":
+        {"linestyle": "--"}}``; a ``color`` from :mod:`.style`). floor: gaps below it
+        (exact to rounding, or negative by rounding) are drawn at it, inside a grey
+        band labelled so, instead of as a line at an arbitrary small number. Returns the
+        Axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
+    below_floor = False
+    for label, runs in curves.items():
+        runs = np.atleast_2d(np.asarray(runs, dtype=float))
+        below_floor |= bool((runs < floor).any())
+        runs = np.maximum(runs, floor)
+        iterations = np.arange(1, runs.shape[1] + 1)
+        low, mid, high = np.quantile(runs, [0, 0.5, 1], axis=0)
+        (line,) = ax.semilogy(
+            iterations, mid, label=label, **(styles or {}).get(label, {})
+        )
+        if runs.shape[0] > 1:
+            ax.fill_between(iterations, low, high, color=line.get_color(), alpha=0.2)
+    if target is not None:
+        ax.axhline(target, **REFERENCE_STYLES["target"])
+    if below_floor:
+        ax.axhspan(floor / 10, floor * 1.5, **EXACT_BAND, label="exact to rounding")
+        ax.set_ylim(bottom=floor / 3)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel(r"relative gap $(V^* - V_\pi)/|V^*|$")
+    ax.set_title(title)
+    if len(curves) > 1 or below_floor:
+        ax.legend()
+    return ax
+
+
+def animate_episode(grid, states, interval: int = 300, title: str = "One episode"):
+    """A matplotlib animation of the agent moving along [T] flat states.
+
+    ``animate_episode(...).to_jshtml()`` gives HTML with player controls that works in a
+    static page. The figure is closed, so it is not also shown as a still image.
+    """
+    states = torch.as_tensor(states).reshape(-1)
+    fig, ax = plt.subplots(figsize=(3.6, 3.6), dpi=72)
+    plot_rewards(grid, ax=ax, annotate=False, title=title)
+    rows, cols = grid.coordinates(states).numpy().T
+    (path,) = ax.plot([], [], "-", color=PATH_COLOR, linewidth=1.5)
+    (agent,) = ax.plot([], [], "o", color=PATH_COLOR, markersize=14)
+
+    def draw(frame):
+        path.set_data(cols[: frame + 1], rows[: frame + 1])
+        agent.set_data([cols[frame]], [rows[frame]])
+        ax.set_title(f"{title}: step {frame}")
+        return path, agent
+
+    movie = animation.FuncAnimation(
+        fig, draw, frames=len(states), interval=interval, blit=False
+    )
+    plt.close(fig)
+    return movie

@@ -1,0 +1,128 @@
+"""One settings base for every method: :class:`Settings`.
+
+Every method's config is a frozen dataclass derived from :class:`Settings`, and every
+field is declared with :func:`setting`: its default, its one-line meaning, and its
+check (a :class:`Range` or a tuple of choices). The checks run once, when the config is
+built; the code that reads a config trusts it. The command line is generated from the
+same fields, so its help states the ranges the checks enforce.
+
+One vocabulary across methods (the names CleanRL and Stable-Baselines3 readers know):
+``total_timesteps`` (the budget, environment steps), ``n_envs`` (copies of the
+environment stepped together), ``buffer_size``, ``batch_size``, ``learning_starts``,
+``gradient_steps``, ``alpha`` (the temperature, or its starting value) and
+``target_entropy`` (None: alpha stays fixed).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+
+@dataclass(frozen=True)
+class Range:
+    """A check: a number (an integer if ``integer``) in [low, high], either end open."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    integer: bool = False
+
+    def __str__(self) -> str:
+        if self.integer and self.high == math.inf:
+            return f"an integer >= {self.low + self.low_open:g}"
+        opening = "(" if self.low_open or self.low == -math.inf else "["
+        closing = ")" if self.high_open or self.high == math.inf else "]"
+        kind = "an integer" if self.integer else "a number"
+        return f"{kind} in {opening}{self.low:g}, {self.high:g}{closing}"
+
+    def __call__(self, value, name: str) -> None:
+        """Raise ``TypeError``/``ValueError`` naming ``name`` unless ``value`` fits."""
+        wanted = Integral if self.integer else Real
+        if isinstance(value, bool) or not isinstance(value, wanted):
+            raise TypeError(f"{name} must be {self}, got {value!r}")
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        if not (above and below) or (not self.integer and not math.isfinite(value)):
+            raise ValueError(f"{name} must be {self}, got {value!r}")
+
+
+POSITIVE_INT = Range(1, integer=True)
+NON_NEGATIVE_INT = Range(0, integer=True)
+POSITIVE = Range(0, low_open=True, high_open=True)
+NON_NEGATIVE = Range(0, high_open=True)
+UNIT_INTERVAL = Range(0, 1)  # [0, 1]
+STEP_FRACTION = Range(0, 1, low_open=True)  # (0, 1]: a step part of the way to a target
+DISCOUNT = Range(0, 1, high_open=True)  # [0, 1): infinite-horizon values stay finite
+FINITE = Range(high_open=True)
+
+
+def setting(default, help: str, check: Range | tuple | None = None, *, optional=False):
+    """A config field: its default, its one-line meaning, and its check (a
+    :class:`Range`, or a tuple of allowed values); ``optional``: None is allowed too
+    and means "off"."""
+    return field(
+        default=default, metadata={"help": help, "check": check, "optional": optional}
+    )
+
+
+def describe(item: dataclasses.Field) -> str:
+    """The help line of one field: its meaning, what its check allows, its default."""
+    check = item.metadata["check"]
+    allowed = ""
+    if isinstance(check, Range):
+        allowed = f"; {check}"
+    if item.metadata["optional"]:
+        allowed += " or None (off)"
+    return f"{item.metadata['help']}{allowed} (default: {item.default})"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Base of every method's config: checks each field once, when it is built, then
+    the rules that tie fields together (:meth:`check`)."""
+
+    def __post_init__(self):
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            check = item.metadata.get("check")
+            if value is None and item.metadata.get("optional"):
+                continue
+            if isinstance(check, tuple):
+                if value not in check:
+                    raise ValueError(
+                        f"{item.name} must be one of {list(check)}, got {value!r}"
+                    )
+            elif check is not None:
+                check(value, item.name)
+        self.check()
+
+    def check(self) -> None:
+        """Rules between fields (a subclass overrides this); raise ``ValueError``."""
+
+    def replace(self, **overrides):
+        """A copy with some fields changed (checked again); unknown names raise
+        ``TypeError`` naming them."""
+        names = {item.name for item in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} has no setting {unknown}; its settings are "
+                f"{sorted(names)}"
+            )
+        return dataclasses.replace(self, **overrides)
+
+
+def settings_for(config_class, config=None, **overrides):
+    """The config a ``train_<method>`` call runs with: ``config`` (the class's
+    defaults when None) with ``overrides`` applied; raises naming a wrong type."""
+    if config is None:
+        config = config_class()
+    elif not isinstance(config, config_class):
+        raise TypeError(
+            f"config must be a {config_class.__name__}, got {type(config).__name__}"
+        )
+    return config.replace(**overrides) if overrides else config

@@ -1,0 +1,106 @@
+"""Write the README's generated blocks: the package map and the list of methods.
+
+The README must not drift from the code, so two of its blocks are generated:
+
+* the package map (between ``<!-- modules:start -->`` and ``<!-- modules:end -->``):
+  one row per module of ``maxent_tutorial``, grouped by its place in the layout, with
+  the first sentence of the module's docstring;
+* the methods (between ``<!-- methods:start -->`` and ``<!-- methods:end -->``): one row
+  per entry of ``maxent_tutorial.registry.METHODS``, the table the command line and the
+  benchmarks read too.
+
+    python tools/sync_readme.py          # rewrite both blocks
+    python tools/sync_readme.py --check  # exit 1 if either is stale (a test runs this)
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "maxent_tutorial"
+README = ROOT / "README.md"
+GROUPS = (
+    ("", "the problem, its exact answers, and the parts every method shares"),
+    ("tabular", "methods on the grid, where every state can be enumerated"),
+    ("deep", "methods with neural networks on Gymnasium tasks"),
+    ("book", "the book's helpers: figures, the explorer, `glue`"),
+)
+
+
+def first_sentence(path: Path) -> str:
+    """The first sentence of a module's docstring, on one line."""
+    docstring = ast.get_docstring(ast.parse(path.read_text())) or ""
+    text = " ".join(docstring.split())
+    text = re.sub(
+        r":\w+:`~?(?:[\w.]+\.)?([\w]+)`", r"`\1`", text
+    )  # :class:`~a.B` -> `B`
+    text = text.replace("``", "`")
+    match = re.match(r"(.+?\.)(\s|$)", text)
+    return (match.group(1) if match else text).rstrip(".") + "."
+
+
+def modules_block() -> str:
+    rows = ["| module | what it holds |", "| --- | --- |"]
+    for folder, meaning in GROUPS:
+        where = PACKAGE / folder
+        label = f"`{folder}/`" if folder else "top level"
+        rows.append(f"| **{label}** | *{meaning}* |")
+        for path in sorted(where.glob("*.py")):
+            if path.name in ("__main__.py", "__init__.py"):
+                continue
+            name = f"{folder}/{path.name}" if folder else path.name
+            rows.append(f"| `{name}` | {first_sentence(path)} |")
+    return "\n".join(rows)
+
+
+def methods_block() -> str:
+    sys.path.insert(0, str(ROOT))
+    from maxent_tutorial.registry import METHODS
+
+    rows = [
+        "| command | trainer | settings | runs on | chapter | what it is |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for method in METHODS.values():
+        problem = "the grid" if method.problem == "grid" else "a Gymnasium id"
+        rows.append(
+            f"| `{method.name}` | `{method.train.__name__}` | "
+            f"`{method.config.__name__}` | {problem} | {method.chapter} | "
+            f"{method.summary} |"
+        )
+    return "\n".join(rows)
+
+
+def synced(text: str) -> str:
+    for name, block in (("modules", modules_block()), ("methods", methods_block())):
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start not in text or end not in text:
+            raise SystemExit(f"README.md lacks the markers {start} ... {end}")
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{start}\n{block}\n{end}{tail}"
+    return text
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report staleness")
+    args = parser.parse_args(argv)
+    text = README.read_text()
+    new = synced(text)
+    if args.check:
+        if new != text:
+            print("README.md is stale: run python tools/sync_readme.py")
+            return 1
+        return 0
+    README.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
