@@ -8,7 +8,8 @@ stored outputs and the re-run ones computed the same way.
 Tiers (markers registered in pyproject.toml), given to every collected test here, by
 where it lives:
 
-* ``book``: the notebooks under nbval (everything under ``book/``, and any ``.ipynb``),
+* ``book``: the notebooks under nbval (everything under ``book/``, and any ``.ipynb``)
+  and with a learner's changed settings (``tests/test_knobs.py``),
   the book build, its pages in a browser and the PDF (``tests/test_book.py``) and the
   checks of the chapters' sources (``tests/test_notebooks.py``);
 * ``install``: fresh installs in new virtual environments
@@ -29,7 +30,11 @@ import pytest
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 ROOT = Path(__file__).resolve().parent
-BOOK_FILES = ("tests/test_book.py", "tests/test_notebooks.py")
+BOOK_FILES = (
+    "tests/test_book.py",
+    "tests/test_notebooks.py",
+    "tests/test_knobs.py",
+)
 INSTALL_FILES = ("tests/test_run_anywhere.py",)
 # Slow tests (over 5 s alone on 2 shared cores) in files whose authors have not marked
 # them: substrings of node ids (``tests/test_x.py::test_name[params]``). None today:

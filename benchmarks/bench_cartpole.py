@@ -1,28 +1,38 @@
-"""The book's methods against Stable-Baselines3 PPO and A2C on CartPole-v1, one budget.
+"""The book's methods against Stable-Baselines3 PPO and A2C on CartPole-v1, each at its
+best, in one process.
 
-Chapter 14 shows this script's stored table. On ``CartPole-v1`` (registered by
-Gymnasium) and a budget of 150 000 environment steps it trains
+Chapter 14 shows this script's stored table. In one process, one torch thread, on the
+CPU, for every seed in turn it trains on ``CartPole-v1`` (registered by Gymnasium):
 
-* the maximum-entropy policy gradient (``maxent_tutorial.deep.pg.train_deep_pg``,
-  default ``DeepPGConfig``: 64-unit MLP, rollouts of 16 copies x 128 steps per update,
-  alpha = 0.01, leave-one-out baseline),
-* discrete SAC (``maxent_tutorial.deep.sac.train_deep_sac``, default
-  ``DeepSACConfig``),
-* Stable-Baselines3 PPO and A2C with every setting at its default (``MlpPolicy``),
+* ``maxent_pg``: the book's maximum-entropy policy gradient
+  (``maxent_tutorial.deep.pg.train_deep_pg``, default ``DeepPGConfig``), 150 000
+  environment steps;
+* ``deep_sac``: the book's discrete SAC (``train_deep_sac``, default ``DeepSACConfig``,
+  the settings ``benchmarks/bench_cartpole_sac.py`` chose), 150 000 steps;
+* ``sb3_ppo`` and ``sb3_a2c``: Stable-Baselines3's PPO and A2C with every setting at
+  its default (``MlpPolicy``, one environment), 150 000 steps;
+* ``sb3_ppo_zoo`` and ``sb3_a2c_zoo``: the same at rl-baselines3-zoo's settings for
+  CartPole-v1 (``hyperparams/ppo.yml`` and ``a2c.yml``, in ``ZOO``; no normalisation
+  there). PPO runs the zoo's own budget, 100 000 steps, over which its learning rate
+  and clip range fall linearly to 0; A2C's zoo budget is 500 000 steps, of which it
+  runs the first 150 000 (its settings do not depend on the budget).
 
-then scores each trained policy by its mean return over 100 fresh evaluation episodes,
-acting by sampling from the policy and by taking its most probable action. Wall times
-(training only, evaluation excluded) are measured in one process, one after the other,
-on one torch thread: on a shared machine compare them within one run (as ratios), not
-across runs. The book's methods stop before a rollout (or vector step) that would
-overrun the budget; SB3's PPO rounds it up to whole rollouts of 2048 steps (151 552
-steps). The record has the one schema of :mod:`maxent_tutorial.results`: one row per
-run (method and seed), and the medians over seeds per method.
+Every run keeps a snapshot of its policy the first time training has taken at least
+10 000, 20 000, ... environment steps (at the start of the next rollout or vector step,
+so the snapshot has trained on every step counted) and one at the end; after training,
+each snapshot plays the same 100 evaluation episodes (environment seeds 10 000 + i),
+sampling its actions and taking the most probable one. Reported per run: the
+evaluations, the environment steps to the first evaluation averaging 475 or more and
+the wall time of training to that point (evaluations and snapshots excluded), and the
+final evaluation. The book's SAC also records its diagnostics (alpha, entropy, critic
+against Monte-Carlo return; see bench_cartpole_sac.py). Steps to 475 compare sample
+efficiency; seconds compare the cost on this machine, one thread, and on a shared
+machine compare only within one run (as ratios).
 
 Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt); the
-stored result was made with (about 15 minutes on one thread)
+stored result was made with (about 30 minutes a seed on one thread)
 
-    python benchmarks/bench_cartpole.py --seeds 0 1 2 --sb3-seeds 0 1 2
+    python benchmarks/bench_cartpole.py --seeds 0 1 2 3 4
 
 Writes ``maxent_tutorial/results/cartpole.json``.
 """
@@ -30,116 +40,230 @@ Writes ``maxent_tutorial/results/cartpole.json``.
 from __future__ import annotations
 
 import argparse
-import statistics
+import copy
 import time
 
 import torch
+from bench_cartpole_sac import first_reaching, medians_by, run_sac
 from stable_baselines3 import A2C, PPO
+from stable_baselines3.common.callbacks import BaseCallback
+from stable_baselines3.common.env_util import make_vec_env
 
+from maxent_tutorial.deep import pg
 from maxent_tutorial.deep.common import evaluate, policy_actor
-from maxent_tutorial.deep.pg import train_deep_pg
-from maxent_tutorial.deep.sac import train_deep_sac
 from maxent_tutorial.results import make_record, result_path, save_result
 
-ENV_ID, BUDGET = "CartPole-v1", 150_000
+ENV_ID, BUDGET, LEVEL = "CartPole-v1", 150_000, 475
+EVALUATE_EVERY, EVALUATION_EPISODES, EVALUATION_SEED = 10_000, 100, 10_000
+METHODS = ("maxent_pg", "deep_sac", "sb3_ppo_zoo", "sb3_a2c_zoo", "sb3_ppo", "sb3_a2c")
+# rl-baselines3-zoo, hyperparams/ppo.yml and a2c.yml, entry CartPole-v1 (commit
+# 00128b5d of ppo.yml, 02846e4d of a2c.yml); lin_x: x * (fraction of budget left)
+ZOO = {
+    "sb3_ppo_zoo": {
+        "n_envs": 8,
+        "n_timesteps": 100_000,
+        "n_steps": 32,
+        "batch_size": 256,
+        "gae_lambda": 0.8,
+        "gamma": 0.98,
+        "n_epochs": 20,
+        "ent_coef": 0.0,
+        "learning_rate": "lin_0.001",
+        "clip_range": "lin_0.2",
+    },
+    "sb3_a2c_zoo": {"n_envs": 8, "n_timesteps": 500_000, "ent_coef": 0.0},
+}
 
 
-def score(act_sampled, act_greedy) -> dict:
-    """Mean return over 100 evaluation episodes, sampled and greedy actions."""
+def linear(start: float):
+    """The zoo's ``lin_<start>``: start x the fraction of training left."""
+    return lambda progress_remaining: progress_remaining * start
+
+
+def evaluations_of(snapshots: list[dict], load, act_sampled, act_greedy) -> list:
+    """Each snapshot's 100-episode evaluation, sampled and greedy actions."""
+    evaluations = []
+    for snapshot in snapshots:
+        load(snapshot["state"])
+        sampled = evaluate(ENV_ID, act_sampled, EVALUATION_EPISODES, EVALUATION_SEED)
+        greedy = evaluate(ENV_ID, act_greedy, EVALUATION_EPISODES, EVALUATION_SEED)
+        evaluations.append(
+            {
+                "env_steps": snapshot["env_steps"],
+                "train_seconds": snapshot["train_seconds"],
+                "return_sampled": float(sampled.mean()),
+                "return_greedy": float(greedy.mean()),
+            }
+        )
+    return evaluations
+
+
+def summary(method: str, seed: int, env_steps: int, seconds: float, evaluations):
+    """The row of a run: its evaluations, the final one, and the first at 475."""
+    first = first_reaching(evaluations)
+    first_greedy = first_reaching(evaluations, "return_greedy")
     return {
-        "return_sampled": float(evaluate(ENV_ID, act_sampled).mean()),
-        "return_greedy": float(evaluate(ENV_ID, act_greedy).mean()),
-    }
-
-
-def run_book(method: str, seed: int) -> dict:
-    train = train_deep_pg if method == "maxent_pg" else train_deep_sac
-    start = time.perf_counter()
-    history = train(ENV_ID, seed=seed, total_timesteps=BUDGET)
-    seconds = time.perf_counter() - start
-    record = {
         "method": method,
         "seed": seed,
-        "env_steps": history.num_timesteps,
+        "env_steps": int(env_steps),
         "seconds": seconds,
-        "curve_steps": history.env_steps.tolist(),
-        "curve_return": history.episode_return.tolist(),
+        "return_sampled": evaluations[-1]["return_sampled"],
+        "return_greedy": evaluations[-1]["return_greedy"],
+        "steps_to_475": first and first["env_steps"],
+        "seconds_to_475": first and first["train_seconds"],
+        "greedy_steps_to_475": first_greedy and first_greedy["env_steps"],
+        "evaluations": evaluations,
     }
-    record.update(
-        score(
-            policy_actor(history.policy, seed=seed),
-            policy_actor(history.policy, greedy=True),
+
+
+class Clock:
+    """Training time: wall time since ``start`` minus the time spent on snapshots."""
+
+    def __init__(self):
+        self.start, self.paused = time.perf_counter(), 0.0
+        self.snapshots, self.due = [], EVALUATE_EVERY
+
+    def snapshot(self, env_steps: int, state: dict, last: bool = False) -> None:
+        """Keep ``state`` if training passed the next evaluation point (or ``last``)."""
+        if env_steps < self.due and not last:
+            return
+        now = time.perf_counter()
+        self.snapshots.append(
+            {
+                "env_steps": int(env_steps),
+                "train_seconds": now - self.start - self.paused,
+                "state": copy.deepcopy(state),
+            }
         )
+        self.due = (env_steps // EVALUATE_EVERY + 1) * EVALUATE_EVERY
+        self.paused += time.perf_counter() - now
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.start - self.paused
+
+
+def run_pg(seed: int) -> dict:
+    """The book's policy gradient; snapshots at the start of a rollout."""
+    collect_rollout = pg.collect_rollout
+    clock = Clock()
+
+    def collect_with_snapshots(runner, policy, generator, n_steps):
+        clock.snapshot(runner.env_steps, policy.state_dict())
+        return collect_rollout(runner, policy, generator, n_steps)
+
+    pg.collect_rollout = collect_with_snapshots
+    try:
+        history = pg.train_deep_pg(ENV_ID, seed=seed, total_timesteps=BUDGET)
+    finally:
+        pg.collect_rollout = collect_rollout
+    clock.snapshot(history.num_timesteps, history.policy.state_dict(), last=True)
+    seconds = clock.snapshots[-1]["train_seconds"]
+    policy = history.policy
+    evaluations = evaluations_of(
+        clock.snapshots,
+        policy.load_state_dict,
+        policy_actor(policy, seed=seed),
+        policy_actor(policy, greedy=True),
     )
-    return record
+    row = summary("maxent_pg", seed, history.num_timesteps, seconds, evaluations)
+    row["curve_steps"] = history.env_steps.tolist()
+    row["curve_return"] = history.episode_return.tolist()
+    return row
+
+
+class Snapshots(BaseCallback):
+    """SB3 callback: the policy's state at the start of the rollout after each
+    evaluation point."""
+
+    def __init__(self, clock: Clock):
+        super().__init__()
+        self.clock = clock
+
+    def _on_rollout_start(self) -> None:
+        self.clock.snapshot(self.num_timesteps, self.model.policy.state_dict())
+
+    def _on_step(self) -> bool:
+        return True
 
 
 def run_sb3(method: str, seed: int) -> dict:
-    algorithm = {"sb3_ppo": PPO, "sb3_a2c": A2C}[method]
-    model = algorithm("MlpPolicy", ENV_ID, seed=seed, device="cpu")
-    start = time.perf_counter()
-    model.learn(total_timesteps=BUDGET)
-    seconds = time.perf_counter() - start
-    record = {
-        "method": method,
-        "seed": seed,
-        "env_steps": int(model.num_timesteps),
-        "seconds": seconds,
-    }
-    record.update(
-        score(
-            lambda obs: model.predict(obs, deterministic=False)[0],
-            lambda obs: model.predict(obs, deterministic=True)[0],
-        )
+    """SB3's PPO or A2C, at its defaults or at the zoo's settings."""
+    algorithm = PPO if method.startswith("sb3_ppo") else A2C
+    clock = Clock()  # building the environments and the model counts
+    if method in ZOO:
+        settings = dict(ZOO[method])
+        env = make_vec_env(ENV_ID, n_envs=settings.pop("n_envs"), seed=seed)
+        budget = min(settings.pop("n_timesteps"), BUDGET)
+        for key in ("learning_rate", "clip_range"):
+            if str(settings.get(key, "")).startswith("lin_"):
+                settings[key] = linear(float(settings[key][4:]))
+        model = algorithm("MlpPolicy", env, seed=seed, device="cpu", **settings)
+    else:
+        budget = BUDGET
+        model = algorithm("MlpPolicy", ENV_ID, seed=seed, device="cpu")
+    model.learn(total_timesteps=budget, callback=Snapshots(clock))
+    clock.snapshot(model.num_timesteps, model.policy.state_dict(), last=True)
+    seconds = clock.snapshots[-1]["train_seconds"]
+
+    def act(deterministic: bool):
+        def act(observations):
+            return model.predict(observations, deterministic=deterministic)[0]
+
+        return act
+
+    torch.manual_seed(seed)  # SB3 samples its actions with torch's global generator
+    evaluations = evaluations_of(
+        clock.snapshots, model.policy.load_state_dict, act(False), act(True)
     )
-    return record
+    row = summary(method, seed, model.num_timesteps, seconds, evaluations)
+    row["budget"] = budget
+    return row
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--sb3-seeds", type=int, nargs="+", default=[0])
-    parser.add_argument(
-        "--methods", nargs="+", default=["maxent_pg", "sb3_ppo", "sb3_a2c", "deep_sac"]
-    )
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--output", default="cartpole", help="result name")
     args = parser.parse_args()
     torch.set_num_threads(1)
     runs = []
 
     def save(name: str) -> None:
-        medians = {}
-        for method in args.methods:
-            mine = [r for r in runs if r["method"] == method]
-            if mine:
-                medians[method] = {
-                    key: statistics.median(r[key] for r in mine)
-                    for key in (
-                        "return_sampled",
-                        "return_greedy",
-                        "env_steps",
-                        "seconds",
-                    )
-                } | {"seeds": [r["seed"] for r in mine]}
         record = make_record(
-            sorted({r["seed"] for r in runs}),
+            args.seeds,
             runs,
-            medians,
-            settings={"env_id": ENV_ID, "budget": BUDGET, "eval_episodes": 100},
-            note="shared machine: compare seconds within this run",
+            medians_by(runs, "method"),
+            settings={
+                "env_id": ENV_ID,
+                "budget": BUDGET,
+                "level": LEVEL,
+                "evaluate_every": EVALUATE_EVERY,
+                "evaluation_episodes": EVALUATION_EPISODES,
+                "evaluation_seed": EVALUATION_SEED,
+                "zoo": ZOO,
+            },
+            note="one process, one torch thread, seeds in turn; shared machine: "
+            "compare seconds within this run",
         )
         save_result(name, record)
 
-    for method in args.methods:
-        sb3 = method.startswith("sb3")
-        for seed in args.sb3_seeds if sb3 else args.seeds:
-            run = (run_sb3 if sb3 else run_book)(method, seed)
+    for seed in args.seeds:  # seed by seed, so a change of load hits every method
+        for method in args.methods:
+            if method == "maxent_pg":
+                run = run_pg(seed)
+            elif method == "deep_sac":
+                run = run_sac(seed, {})
+            else:
+                run = run_sb3(method, seed)
             runs.append(run)
             save(f"{args.output}_partial")  # a partial result survives a crash
             print(
-                f"{method} seed {seed}: return {run['return_sampled']:.1f} sampled, "
-                f"{run['return_greedy']:.1f} greedy, {run['env_steps']} steps, "
-                f"{run['seconds']:.1f} s",
+                f"{method} seed {seed}: final {run['return_sampled']:.1f} sampled, "
+                f"{run['return_greedy']:.1f} greedy; 475 at {run['steps_to_475']} "
+                f"steps, {run['seconds_to_475'] or float('nan'):.1f} s; "
+                f"{run['env_steps']} steps, {run['seconds']:.1f} s",
                 flush=True,
             )
     save(args.output)

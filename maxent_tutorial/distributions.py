@@ -7,6 +7,7 @@ entropy with :func:`entropy`.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 
@@ -29,12 +30,17 @@ def sample_categorical(
     return inverse_cdf(probs.cumsum(-1)[..., :-1], uniforms)
 
 
-def entropy(probs: torch.Tensor, log_probs: torch.Tensor | None = None) -> torch.Tensor:
+def entropy(probs, log_probs=None):
     """[..., n] pi -> [...] H(pi) = -sum_a pi(a) log pi(a) in nats (0 log 0 = 0).
 
-    Pass ``log_probs`` (finite, from ``log_softmax``) when differentiating through
-    probabilities that may round to zero: the gradient then stays finite.
+    Works on torch tensors and on NumPy arrays alike (tabular SAC keeps its tables in
+    NumPy). Pass ``log_probs`` (finite, from ``log_softmax``) when differentiating
+    through probabilities that may round to zero: the gradient then stays finite.
     """
+    if not isinstance(probs, torch.Tensor):  # NumPy arrays
+        if log_probs is None:  # log 1 = 0 where pi(a) = 0
+            log_probs = np.log(np.where(probs > 0, probs, 1.0))
+        return -np.where(probs > 0, probs * log_probs, 0.0).sum(-1)
     if log_probs is None:
         return -torch.special.xlogy(probs, probs).sum(-1)
     return -torch.where(probs > 0, probs * log_probs, 0.0).sum(-1)

@@ -358,6 +358,61 @@ def test_every_display_equation_fits_the_page_column(browser, served):
     assert too_wide == {}, f"display equations wider than the column: {too_wide}"
 
 
+# What a reader sees at 1280 px (a laptop) and 390 px (a phone): every figure at its own
+# aspect ratio, code that fits the column without a sideways scroll (at 1280 px), and a
+# page never wider than the screen (display equations scroll inside their own box).
+LAYOUT = """() => {
+  const article = document.querySelector('article');
+  const images = Array.from(article.querySelectorAll('img'))
+    .filter(i => i.naturalWidth > 0 && i.getBoundingClientRect().width > 0)
+    .map(i => { const r = i.getBoundingClientRect();
+                return {src: i.src.split('/').pop().slice(0, 24),
+                        ratio: (r.width / r.height) /
+                               (i.naturalWidth / i.naturalHeight)}; });
+  const scrolling = Array.from(article.querySelectorAll(
+      'div.cell div.highlight pre, div.cell_output pre'))
+    .filter(p => p.getBoundingClientRect().width > 0
+                 && p.scrollWidth > p.clientWidth + 1)
+    .map(p => p.textContent.split('\\n').reduce(
+      (a, l) => l.length > a.length ? l : a, '').slice(0, 90));
+  return {images, scrolling,
+          page: document.documentElement.scrollWidth, screen: window.innerWidth};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
+    browser, served, width
+):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(served)
+            else route.abort("internetdisconnected")
+        ),
+    )
+    misshapen, scrolling, too_wide, n_images = {}, {}, {}, 0
+    for name in toc_files():
+        page.goto(served + f"{name}.html", wait_until="load")
+        if page.evaluate("!!(window.MathJax && MathJax.startup)"):
+            page.evaluate("MathJax.startup.promise")
+        layout = page.evaluate(LAYOUT)
+        n_images += len(layout["images"])
+        if bad := [i for i in layout["images"] if abs(i["ratio"] - 1) > 0.02]:
+            misshapen[name] = bad
+        if width >= 1280 and layout["scrolling"]:
+            scrolling[name] = layout["scrolling"]
+        if layout["page"] > layout["screen"] + 1:
+            too_wide[name] = layout["page"]
+    page.close()
+    assert n_images > 20, f"only {n_images} figures measured"
+    assert misshapen == {}, f"figures drawn at another aspect ratio: {misshapen}"
+    assert scrolling == {}, f"code or output that scrolls sideways: {scrolling}"
+    assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
+
+
 # The PDF (tools/build_pdf.py)
 # ----------------------------------------------------------------
 
@@ -439,6 +494,51 @@ def test_pdf_has_every_chapter_typeset_math_and_the_figures(book_pdf):
     assert len(images) >= n_figures, (
         f"{len(images)} images in the PDF, {n_figures} figures in the notebooks"
     )
+    # A figure printed at its own shape has the same resolution across and down.
+    stretched = [
+        line
+        for line in images
+        if abs(float(line.split()[12]) / float(line.split()[13]) - 1) > 0.02
+    ]
+    assert stretched == [], f"figures printed at another aspect ratio: {stretched}"
+
+
+def test_pdf_prints_no_folded_code_toggles(book_pdf):
+    text = "\n".join(pdf_pages_text(book_pdf))
+    assert "Show code cell" not in text, "folded-code toggles are printed"
+
+
+# In the print layout (tools/build_pdf.py's PRINT_CSS), an equation's number sits beside
+# it, on its right and within its height, and the two cannot be split across pages.
+EQUATION_NUMBERS = """() => Array.from(document.querySelectorAll('div.math'))
+  .filter(m => m.querySelector('.eqno') && m.querySelector('mjx-container'))
+  .map(m => { const n = m.querySelector('.eqno').getBoundingClientRect(),
+                    e = m.querySelector('mjx-container').getBoundingClientRect(),
+                    middle = (n.top + n.bottom) / 2;
+              return {id: m.id, beside: n.left >= e.right - 1 && middle >= e.top
+                      && middle <= e.bottom,
+                      together: getComputedStyle(m).breakInside === 'avoid'}; })
+  .filter(r => !(r.beside && r.together)).map(r => r.id)"""
+
+
+def test_print_layout_keeps_equation_numbers_beside_their_equations(browser, served):
+    page = browser.new_page(viewport={"width": 800, "height": 1100})
+    page.emulate_media(media="print")
+    apart, n_numbered = {}, 0
+    for name in toc_files():
+        page.goto(served + f"{name}.html", wait_until="load")
+        if not page.evaluate("!!(window.MathJax && MathJax.startup)"):
+            continue
+        page.evaluate("MathJax.startup.promise")
+        page.add_style_tag(content=build_pdf.PRINT_CSS)
+        n_numbered += page.evaluate(
+            "document.querySelectorAll('div.math .eqno').length"
+        )
+        if found := page.evaluate(EQUATION_NUMBERS):
+            apart[name] = found
+    page.close()
+    assert n_numbered > 50, f"only {n_numbered} numbered equations"
+    assert apart == {}, f"equation numbers apart from their equations: {apart}"
 
 
 def test_pdf_first_chapter_page_renders_and_is_not_blank(book_pdf, tmp_path):

@@ -183,12 +183,16 @@ def test_evaluation_is_seeded_and_scores_the_mean_action():
 
 def test_a_short_run_on_pendulum_records_its_curve_and_copies():
     history = train_continuous_sac(
-        "Pendulum-v1", total_timesteps=400, learning_starts=200, record_every=200
+        "Pendulum-v1",
+        total_timesteps=200,
+        learning_starts=100,
+        record_every=100,
+        batch_size=32,
     )
-    assert history.env_steps.tolist() == [200, 400]
+    assert history.env_steps.tolist() == [100, 200]
     assert len(history.snapshots) == 2 and history.alpha[1] < history.alpha[0]
     assert np.isnan(history.entropy[0]) and np.isfinite(history.entropy[1])
-    assert history.settings.total_timesteps == 400
+    assert history.settings.total_timesteps == 200
 
 
 def test_a_short_sac_run_on_lqr_moves_the_gain_towards_the_exact_gain():

@@ -135,3 +135,40 @@ def test_temperature_explorer_builds_its_widgets():
     sliders = [child for box in panel.children[:2] for child in box.children]
     assert [s.description for s in sliders] == ["alpha", "gamma", "goal", "grid"]
     sliders[0].value = 100.0  # a change redraws without error
+
+
+def test_a_released_slider_redraws_once_for_the_value_it_rests_on():
+    from maxent_tutorial.book.explorer import temperature_explorer
+
+    panel = temperature_explorer(alpha=10.0, discount=0.9, grid_name="two goals")
+    alpha, gamma, goal, grid = (c for box in panel.children[:2] for c in box.children)
+    picture, explorer = panel.children[2], panel.explorer
+    # the front end sends a slider's value on release only, not during a drag
+    assert not any(s.continuous_update for s in (alpha, gamma, goal))
+    shown = []
+    picture.observe(lambda change: shown.append(change["new"]), names="value")
+    before = explorer.updates
+    alpha.value = 1000.0  # the release: one message with the final value
+    assert explorer.updates == before + 1 and len(shown) == 1
+    assert explorer.setting == (1000.0, 0.9, 1000.0, "two goals")
+    title = explorer.figure._suptitle.get_text()  # no public accessor
+    expected = solve_setting(1000.0, 0.9, 1000.0, "two goals")
+    assert "alpha=1000," in title
+    assert f"mean entropy {expected.mean_entropy:.2f} nats" in title
+    assert bytes(shown[0]).startswith(b"\x89PNG")
+
+
+def test_the_live_update_matches_a_fresh_view_of_the_same_setting():
+    from maxent_tutorial.book.explorer import LiveExplorer
+
+    live = LiveExplorer(dpi=20)
+    live.update(1.0, 0.95, 1000.0, "original")  # builds the panels
+    live.update(300.0, 0.95, 1000.0, "original")  # redraws them in place
+    fresh = explorer_view(300.0, 0.95, 1000.0, "original")
+    assert live.figure._suptitle.get_text() == fresh._suptitle.get_text()
+    live_image, fresh_image = (f.axes[1].images[0] for f in (live.figure, fresh))
+    np.testing.assert_allclose(
+        live_image.get_array(), fresh_image.get_array(), rtol=1e-6
+    )
+    assert live_image.get_clim() == pytest.approx(fresh_image.get_clim(), rel=1e-6)
+    assert len(live.figure.axes) == 3  # policy, visitation and its colour bar

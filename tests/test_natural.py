@@ -114,3 +114,105 @@ def test_train_with_natural_gradient_improves_the_value(small_grid):
     )
     assert start_value_gap(small_grid, history.policy, 0.5, 0.9) < before / 4
     assert history.settings.optimizer == "natural"
+
+
+def _one_batch(grid, policy, seed):
+    """A batch from ``policy`` with the pieces a natural step needs: the gradient,
+    scores and the surrogate's weights gamma^t (G_t - b_t) / B."""
+    from maxent_tutorial import batch_loss, make_baseline
+    from maxent_tutorial.tabular.gradients import flat_gradient
+
+    horizon, n_episodes, discount = 30, 8, 0.9
+    episodes = grid.rollout(
+        policy, horizon, n_episodes, torch.Generator().manual_seed(seed)
+    )
+    baseline = make_baseline("leave_one_out")
+    loss, returns = batch_loss(policy, episodes, 0.5, discount, baseline)
+    b = baseline(episodes.states, returns)
+    steps = torch.arange(horizon, dtype=torch.float64)
+    weights = (discount**steps)[:, None] * (returns - b).double() / n_episodes
+    scores = episode_scores(policy, episodes.states, episodes.actions)
+    return -flat_gradient(loss, policy), scores, episodes, weights
+
+
+@pytest.mark.parametrize("policy_class", [TabularSoftmaxPolicy, LinearSoftmaxPolicy])
+@pytest.mark.parametrize("seed", range(4))
+def test_line_search_step_never_exceeds_max_kl_on_its_batch(
+    small_grid, policy_class, seed
+):
+    from maxent_tutorial.tabular.natural import batch_kl
+
+    policy = policy_class(small_grid)
+    with torch.no_grad():
+        for parameter in policy.parameters():
+            parameter.normal_(generator=torch.Generator().manual_seed(seed))
+    gradient, scores, episodes, weights = _one_batch(small_grid, policy, seed)
+    old = policy.action_probabilities(torch.float64).detach()
+    natural = NaturalGradient(policy, max_kl=0.02, damping=1e-3, line_search=True)
+    step = natural.step(gradient, scores, episodes.states, episodes.actions, weights)
+    new = policy.action_probabilities(torch.float64).detach()
+    measured = batch_kl(old, new, episodes.states).item()
+    assert measured <= 0.02
+    assert measured == pytest.approx(natural.measured_kl, abs=1e-12)
+    if natural.shrinks is None:  # no step qualified: the policy is unchanged
+        assert torch.equal(step, torch.zeros_like(step))
+        assert torch.allclose(new, old, atol=0)
+
+
+def test_line_search_shrinks_a_step_that_overshoots(small_grid):
+    # tiny damping: the step is huge in directions the batch does not see
+    policy = TabularSoftmaxPolicy(small_grid)
+    gradient, scores, episodes, weights = _one_batch(small_grid, policy, 0)
+    free = NaturalGradient(TabularSoftmaxPolicy(small_grid), max_kl=0.05)
+    free.policy.load_state_dict(policy.state_dict())
+    free.step(gradient, scores, episodes.states)
+    assert free.measured_kl > 0.05  # without the line search: beyond max_kl
+    natural = NaturalGradient(policy, max_kl=0.05, line_search=True)
+    natural.step(gradient, scores, episodes.states, episodes.actions, weights)
+    assert natural.shrinks is not None and natural.shrinks >= 1
+    assert natural.measured_kl <= 0.05
+
+
+def test_line_search_needs_the_batch(small_grid):
+    policy = TabularSoftmaxPolicy(small_grid)
+    gradient, scores, _, _ = _one_batch(small_grid, policy, 0)
+    with pytest.raises(ValueError, match="line search"):
+        NaturalGradient(policy, line_search=True).step(gradient, scores)
+
+
+@pytest.mark.parametrize("policy", ["tabular", "linear"])
+def test_train_without_line_search_is_the_old_step_bit_for_bit(small_grid, policy):
+    # the old loop: natural.step(gradient, scores) on every batch
+    from maxent_tutorial import batch_loss, make_baseline, make_policy
+    from maxent_tutorial.tabular.gradients import flat_gradient
+
+    settings = dict(
+        total_timesteps=20 * 8 * 60, horizon=60, n_envs=8, discount=0.9, alpha=0.5
+    )
+    history = train_pg(
+        small_grid,
+        policy=policy,
+        optimizer="natural",
+        line_search=False,
+        progress=False,
+        seed=3,
+        **settings,
+    )
+    by_hand = make_policy(policy, small_grid)
+    baseline = make_baseline("leave_one_out", small_grid, 0.9)
+    natural = NaturalGradient(by_hand)
+    generator = torch.Generator().manual_seed(3)
+    for _ in range(20):
+        episodes = small_grid._rollout(by_hand, 60, 8, generator)
+        loss, _ = batch_loss(by_hand, episodes, 0.5, 0.9, baseline)
+        scores = episode_scores(by_hand, episodes.states, episodes.actions)
+        natural.step(-flat_gradient(loss, by_hand), scores)
+    for trained, expected in zip(
+        history.policy.parameters(), by_hand.parameters(), strict=True
+    ):
+        assert torch.equal(trained, expected)
+
+
+def test_natural_gradient_rejects_a_bad_backtrack_factor(small_grid):
+    with pytest.raises(ValueError, match="backtrack_factor"):
+        NaturalGradient(TabularSoftmaxPolicy(small_grid), backtrack_factor=1.0)

@@ -101,3 +101,52 @@ def test_ruff_lints_and_formats_the_package_tests_benchmarks_and_notebooks():
     for command in ([ruff, "check", "."], [ruff, "format", "--check", "."]):
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def visible_code(path):
+    """The code cells a reader of the HTML or PDF sees (all but ``remove-*`` cells)."""
+    hidden = {"remove-cell", "remove-input"}
+    return [
+        text_of(cell)
+        for cell in cells(path)
+        if cell["cell_type"] == "code"
+        and not hidden & set(cell.get("metadata", {}).get("tags", []))
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_page_shows_the_lesson_not_the_checks(path):
+    lines = [line.strip() for code in visible_code(path) for line in code.splitlines()]
+    asserts = [line for line in lines if line.startswith("assert")]
+    glues = [line for line in lines if re.search(r"\bglue\(", line)]
+    assert len(asserts) <= 3, f"{path.name}: {len(asserts)} visible asserts: {asserts}"
+    assert glues == [], f"{path.name}: visible glue calls: {glues}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_check_cell_says_first_what_it_keeps_true(path):
+    for cell in cells(path):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] == "code" and "remove-cell" in tags:
+            first = text_of(cell).lstrip().splitlines()[0]
+            assert first.startswith("# "), f"{path.name}: a check cell opens {first!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_chapter_has_one_parameters_cell(path):
+    tagged = [
+        cell
+        for cell in cells(path)
+        if "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
+    assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged parameters"
+    assert tagged[0]["cell_type"] == "code"
+
+
+def test_the_introductions_map_of_the_chapters_is_current():
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "sync_intro_map.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr

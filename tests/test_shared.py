@@ -120,6 +120,16 @@ def test_one_entropy_for_tables_and_for_log_probabilities():
     assert torch.isfinite(logits.grad).all()
 
 
+def test_entropy_of_numpy_arrays_is_the_same_formula():
+    probs = torch.tensor([[0.5, 0.5, 0.0, 0.0, 0.0], [0.1, 0.2, 0.3, 0.4, 0.0]])
+    probs = probs.double()
+    expected = entropy(probs).numpy()
+    assert isinstance(entropy(probs.numpy()), np.ndarray)
+    np.testing.assert_allclose(entropy(probs.numpy()), expected, rtol=1e-15)
+    log_probs = np.log(np.where(probs.numpy() > 0, probs.numpy(), 1e-300))  # finite
+    np.testing.assert_allclose(entropy(probs.numpy(), log_probs), expected, rtol=1e-15)
+
+
 def test_the_replay_buffer_is_a_ring_that_keeps_terminated():
     buffer = ReplayBuffer(4, observation_shape=(2,), observation_dtype=torch.float32)
     for start in (0, 3):  # 6 transitions into a buffer of 4: the first two are gone
@@ -141,6 +151,47 @@ def test_the_replay_buffer_is_a_ring_that_keeps_terminated():
     assert (
         batch.observations.shape == (1000, 2) and batch.rewards.dtype == torch.float64
     )
+
+
+FIELDS = ("observations", "next_observations", "actions", "rewards", "terminated")
+
+
+def test_replay_add_fills_the_slots_of_a_ring_one_by_one():
+    # the reference: transition j of a batch goes to slot (position + j) mod size
+    buffer = ReplayBuffer(7, observation_shape=(2,), observation_dtype=torch.float32)
+    slots = {name: torch.zeros_like(getattr(buffer, name)) for name in FIELDS}
+    position, counter = 0, 0
+    for n in (3, 5, 7, 2, 11, 1, 6):  # wraps, fills exactly, and overflows the ring
+        values = torch.arange(counter, counter + n)
+        counter += n
+        batch = (
+            values[:, None].float().expand(n, 2),  # observations
+            values[:, None].float().expand(n, 2) + 0.5,  # next observations
+            values,  # actions
+            values / 4,  # rewards, float32: stored as float64
+            values % 3,  # terminated, given as 0/1/2: stored as bool
+        )
+        buffer.add(*batch)
+        for j in range(max(0, n - 7), n):  # a batch over the size keeps its last 7
+            for name, value in zip(FIELDS, batch):
+                slots[name][position] = value[j]
+            position = (position + 1) % 7
+        for name in FIELDS:
+            assert torch.equal(getattr(buffer, name), slots[name]), (n, name)
+        assert buffer.position == position
+
+
+def test_replay_at_reads_an_index_of_any_shape():
+    buffer = ReplayBuffer(10, action_shape=(3,), action_dtype=torch.float32)
+    states = torch.arange(10)
+    actions = torch.rand(10, 3, generator=torch.Generator().manual_seed(0))
+    buffer.add(states, states + 1, actions, states * 0.5, states % 2 == 0)
+    index = torch.tensor([[4, 0, 9], [4, 7, 1]])  # [2, 3]
+    batch = buffer.at(index)
+    assert batch.actions.shape == (2, 3, 3) and batch.rewards.shape == (2, 3)
+    for name in FIELDS:  # what indexing by the tensor itself gives
+        assert torch.equal(getattr(batch, name), getattr(buffer, name)[index]), name
+    assert buffer.at(torch.tensor(9)).observations.item() == 9  # a 0-d index too
 
 
 def test_the_goal_is_the_largest_reward():

@@ -50,8 +50,17 @@ PRINT_CSS = """
 .bd-article-container, .bd-page-width { max-width: none !important; }
 span[id^="document-"] + section { break-before: page; }
 pre { white-space: pre-wrap !important; word-break: break-word; }
-img { max-width: 100% !important; break-inside: avoid; }
+img { max-width: 100% !important; height: auto !important; break-inside: avoid; }
 mjx-container { break-inside: avoid; }
+/* Folded code (hide-input, hide-cell) is folded on paper too: neither the toggle nor
+   the code is printed, and a cell with nothing left to show leaves no empty frame. */
+.cell details.hide, .cell.tag_hide-cell { display: none !important; }
+.cell_output:empty, .cell_input:empty { display: none !important; }
+/* A display equation keeps its number beside it, on the same page. */
+div.math { display: flex !important; flex-direction: row-reverse; align-items: center;
+           break-inside: avoid; }
+div.math > .eqno { float: none !important; margin-left: 1em; white-space: nowrap; }
+div.math > mjx-container { flex: 1 1 auto; }
 """
 
 

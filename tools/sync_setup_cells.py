@@ -36,8 +36,9 @@ TAGS = ["hide-cell", "nbval-ignore-output"]
 ENV_VARIABLE = "MAXENT_TUTORIAL_SOURCE"
 
 TEMPLATE = """\
-# Setup: make `maxent_tutorial` importable. Does nothing where it is installed (locally,
-# Binder); installs it on Colab. Written by tools/sync_setup_cells.py from _config.yml.
+# Setup: make `maxent_tutorial` importable. Does nothing where it is
+# installed (locally, Binder); installs it on Colab. Written by
+# tools/sync_setup_cells.py from _config.yml.
 import importlib.util
 import os
 import subprocess
@@ -50,10 +51,11 @@ if importlib.util.find_spec("maxent_tutorial") is None:
     )
     if not SOURCE:
         raise ModuleNotFoundError(
-            "maxent_tutorial is not installed, and this copy of the book names no "
-            "public repository to install it from. Clone the book's repository and run "
-            "`pip install -r requirements.txt` in its root (see its README), or set "
-            "{env} to a pip requirement (a path or a git+https URL)."
+            "maxent_tutorial is not installed, and this copy of the book "
+            "names no public repository to install it from. Clone the "
+            "book's repository and run `pip install -r requirements.txt` "
+            "in its root (see its README), or set {env} "
+            "to a pip requirement (a path or a git+https URL)."
         )
     pip = [sys.executable, "-m", "pip", "install", "--quiet", SOURCE]
     subprocess.run(pip, check=True)

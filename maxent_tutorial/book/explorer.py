@@ -1,14 +1,17 @@
 """The temperature explorer (chapter 8): the soft optimum as alpha, gamma, goal move.
 
-``explorer_view`` is the update behind every slider change: validate, solve exactly
-(soft value iteration), and draw the policy map and the state-visitation heatmap.
-``temperature_explorer`` wraps it in ipywidgets for a live kernel.
-``temperature_animation`` draws the same view at a list of temperatures ahead of time,
-so a static page (no kernel) still has a slider over alpha.
+``explorer_view`` draws one setting: validate, solve exactly (soft value iteration),
+and draw the policy map and the state-visitation heatmap. ``temperature_explorer``
+wraps the same view in ipywidgets for a live kernel: its sliders report a value on
+release only, and each release is one update (:class:`LiveExplorer`: solve, redraw the
+policy panel and the heatmap's colours on a figure built once, render one PNG at the
+screen's resolution). ``temperature_animation`` draws the same view at a list of
+temperatures ahead of time, so a static page (no kernel) still has a slider over alpha.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 from numbers import Real
@@ -23,6 +26,7 @@ from ..distributions import entropy
 from ..exact import SoftSolution, soft_value_iteration, state_occupancy
 from ..grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
 from .plotting import plot_probs, plot_state_visits
+from .style import FIGURE_WIDTH
 
 # Reward maps the explorer offers: the post's grid, the same grid without pits, and a
 # grid with a near, small goal beside the far, large one.
@@ -41,7 +45,17 @@ GRIDS = {
     ),
 }
 MAX_EXPLORER_DISCOUNT = 0.99
-EXPLORER_FIGSIZE = (9, 4.2)  # inches: policy map and visitation side by side
+# inches: policy map and visitation side by side, the width of the page column
+EXPLORER_FIGSIZE = (FIGURE_WIDTH, 3.6)
+# Fixed margins instead of a layout engine: every update has the same panels, and a
+# constrained layout would be solved again at every draw (most of its time).
+EXPLORER_MARGINS = dict(left=0.07, right=0.91, bottom=0.12, top=0.8, wspace=0.35)
+# The live widget's PNG: one pixel per screen pixel at the page column's width (a
+# retina PNG has four times the pixels and takes several times longer to render).
+LIVE_DPI = 100
+# The live widget solves to a relative tolerance of 1e-10 (the book's numbers use
+# soft_value_iteration's 1e-14): its title shows four significant digits.
+LIVE_TOL = 1e-10
 
 
 @dataclass(frozen=True)
@@ -84,13 +98,18 @@ def _check_explorer_discount(discount) -> float:
 
 
 def solve_setting(
-    alpha: float, discount: float, goal_reward: float, grid_name: str = "original"
+    alpha: float,
+    discount: float,
+    goal_reward: float,
+    grid_name: str = "original",
+    tol: float = 1e-14,
 ) -> ExplorerResult:
-    """Validate one slider setting and solve it exactly."""
+    """Validate one slider setting and solve it exactly (``tol``: soft value
+    iteration's stopping tolerance)."""
     alpha = check_alpha(alpha)
     discount = _check_explorer_discount(discount)
     grid = explorer_grid(grid_name, goal_reward)
-    solution = soft_value_iteration(grid, alpha, discount)
+    solution = soft_value_iteration(grid, alpha, discount, tol=tol)
     occupancy = state_occupancy(grid, solution.probs, discount)
     mean_entropy = (occupancy * entropy(solution.probs)).sum().item()
     start_value = solution.values[grid.start_state].item()
@@ -103,26 +122,89 @@ def explorer_view(
     goal_reward: float,
     grid_name: str = "original",
     fig=None,
+    tol: float = 1e-14,
 ):
-    """One explorer update: solve the setting, draw policy map and visitation.
+    """One explorer view: solve the setting, draw policy map and visitation.
 
     Draws on ``fig`` (cleared first) or on a new figure; returns the Figure.
+    ``tol``: soft value iteration's stopping tolerance.
     """
-    result = solve_setting(alpha, discount, goal_reward, grid_name)
+    result = solve_setting(alpha, discount, goal_reward, grid_name, tol=tol)
     if fig is None:
-        fig = plt.figure(figsize=EXPLORER_FIGSIZE, layout="constrained")
+        fig = plt.figure(figsize=EXPLORER_FIGSIZE)
     fig.clear()
+    fig.subplots_adjust(**EXPLORER_MARGINS)
     left, right = fig.subplots(1, 2)
     plot_probs(result.grid, result.solution.probs, ax=left, title="Soft-optimal policy")
     plot_state_visits(
         result.grid, result.occupancy, ax=right, title="Discounted visitation"
     )
-    fig.suptitle(
-        f"{grid_name}: alpha={alpha:g}, gamma={discount:g}, goal={goal_reward:g}  |  "
+    fig.suptitle(_title(alpha, discount, goal_reward, grid_name, result))
+    return fig
+
+
+def _title(alpha, discount, goal_reward, grid_name, result) -> str:
+    return (
+        f"{grid_name}: alpha={alpha:g}, gamma={discount:g}, goal={goal_reward:g}\n"
         f"V*(start)={result.start_value:.4g}, "
         f"mean entropy {result.mean_entropy:.2f} nats"
     )
-    return fig
+
+
+class LiveExplorer:
+    """The live explorer's figure, built once and updated in place.
+
+    :meth:`update` is one slider release: solve the setting, redraw the policy panel,
+    recolour the visitation heatmap (its image and colour bar are kept; both panels
+    are rebuilt only when the grid or the goal reward changes, which changes the
+    reward map), and return the PNG the front end shows, rendered at ``dpi`` (not
+    retina). ``updates`` counts the updates; ``setting`` is the one last drawn, the
+    one the figure's title names.
+    """
+
+    def __init__(self, dpi: float = LIVE_DPI):
+        self.figure = Figure(figsize=EXPLORER_FIGSIZE, dpi=dpi)
+        self.updates = 0
+        self.setting = None
+        self._reward_map = None  # (grid_name, goal_reward) the panels were built for
+        self._visits = None  # the heatmap's image
+
+    def update(
+        self, alpha: float, discount: float, goal_reward: float, grid_name: str
+    ) -> bytes:
+        if self._reward_map != (grid_name, goal_reward):
+            explorer_view(
+                alpha, discount, goal_reward, grid_name, self.figure, tol=LIVE_TOL
+            )
+            self._reward_map = (grid_name, goal_reward)
+            self._visits = self.figure.axes[1].images[0]
+        else:
+            result = solve_setting(
+                alpha, discount, goal_reward, grid_name, tol=LIVE_TOL
+            )
+            policy_panel = self.figure.axes[0]
+            policy_panel.cla()
+            plot_probs(
+                result.grid,
+                result.solution.probs,
+                ax=policy_panel,
+                title="Soft-optimal policy",
+            )
+            # the heatmap's log scale, as plot_state_visits sets it
+            occupancy = result.occupancy
+            low = max(float(occupancy[occupancy > 0].min()), 1e-5)
+            high = max(float(occupancy.max()), low * 1.01)
+            shown = occupancy.clamp(min=low).reshape(result.grid.n_rows, -1)
+            self._visits.set_data(shown.numpy())
+            self._visits.set_clim(low, high)
+            self.figure.suptitle(
+                _title(alpha, discount, goal_reward, grid_name, result)
+            )
+        self.updates += 1
+        self.setting = (alpha, discount, goal_reward, grid_name)
+        png = io.BytesIO()
+        self.figure.savefig(png, format="png", pil_kwargs={"compress_level": 1})
+        return png.getvalue()
 
 
 def temperature_animation(
@@ -160,9 +242,6 @@ def temperature_animation(
 
     def draw(frame: int):
         explorer_view(alphas[frame], discount, goal_reward, grid_name, fig=fig)
-        # Fixed margins, not a layout engine: every frame has the same panels, and a
-        # constrained layout would be solved again for each frame (most of its time).
-        fig.subplots_adjust(left=0.06, right=0.9, bottom=0.11, top=0.85, wspace=0.3)
 
     movie = animation.FuncAnimation(
         fig, draw, frames=len(alphas), init_func=lambda: None, interval=interval
@@ -178,9 +257,14 @@ def temperature_explorer(
     grid_name: str = "original",
 ):
     """An ipywidgets panel: sliders for alpha (log scale), gamma and the goal reward,
-    and a menu of grids. Needs a running kernel."""
+    and a menu of grids. Needs a running kernel.
+
+    The sliders send their value on release only (``continuous_update=False``), so a
+    drag is one update, for the value the slider rests on: the figure never names an
+    alpha the slider has left. Returns the panel (a ``VBox``); its ``explorer``
+    attribute is the :class:`LiveExplorer` that draws it.
+    """
     import ipywidgets as widgets
-    from IPython.display import display
 
     controls = dict(
         alpha=widgets.FloatLogSlider(
@@ -190,6 +274,7 @@ def temperature_explorer(
             max=4,
             step=0.1,
             description="alpha",
+            continuous_update=False,
         ),
         discount=widgets.FloatSlider(
             value=discount,
@@ -197,28 +282,32 @@ def temperature_explorer(
             max=MAX_EXPLORER_DISCOUNT,
             step=0.01,
             description="gamma",
+            continuous_update=False,
         ),
         goal_reward=widgets.FloatLogSlider(
-            value=goal_reward, base=10, min=0, max=4, step=0.1, description="goal"
+            value=goal_reward,
+            base=10,
+            min=0,
+            max=4,
+            step=0.1,
+            description="goal",
+            continuous_update=False,
         ),
         grid_name=widgets.Dropdown(
             options=sorted(GRIDS), value=grid_name, description="grid"
         ),
     )
-    output = widgets.Output()
-    # Not registered with pyplot: shown only in the widget's output area.
-    fig = Figure(figsize=EXPLORER_FIGSIZE, layout="constrained")
+    explorer = LiveExplorer()
+    picture = widgets.Image(format="png")
 
     def redraw(_change=None):
-        explorer_view(
-            fig=fig, **{name: control.value for name, control in controls.items()}
-        )
-        with output:
-            output.clear_output(wait=True)
-            display(fig)
+        setting = {name: control.value for name, control in controls.items()}
+        picture.value = explorer.update(**setting)
 
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
     rows = list(controls.values())
-    return widgets.VBox([widgets.HBox(rows[:2]), widgets.HBox(rows[2:]), output])
+    panel = widgets.VBox([widgets.HBox(rows[:2]), widgets.HBox(rows[2:]), picture])
+    panel.explorer = explorer
+    return panel

@@ -19,7 +19,10 @@ log-determinant of that map. The book's labels:
 
 The actor and the critics are settings: a linear-Gaussian actor (mean linear in s,
 log-std a free parameter) with quadratic critics (every monomial of (s, a) up to degree
-2), the classes that hold the linear-quadratic problem's exact answer, or MLPs.
+2), the classes that hold the linear-quadratic problem's exact answer, or ReLU MLPs. The
+twin critics are one module that computes both ([2, B] values). Quadratic critics start
+at Q = 0 (with random starts, one of nine seeds on the linear-quadratic problem did not
+converge in 4000 steps), so on one minibatch the two stay equal there.
 :func:`train_continuous_sac` reads as SAC's pseudocode: collect, store, then per
 gradient step update the critics, the actor, the temperature and the target critics.
 """
@@ -90,14 +93,9 @@ class GaussianPolicy(nn.Module):
     def sample(self, observations, generator: torch.Generator):
         """[..., n] s -> ([..., m] a ~ pi(.|s), [...] log pi(a|s)), reparameterised."""
         u, log_prob = reparameterised_sample(*self(observations), generator)
-        return (
-            squash(u, log_prob, self.low, self.high)
-            if self.squashed
-            else (
-                u,
-                log_prob,
-            )
-        )
+        if not self.squashed:
+            return u, log_prob
+        return squash(u, log_prob, self.low, self.high)
 
     def mean_action(self, observations) -> torch.Tensor:
         """[..., n] s -> [..., m] the action of u = mu(s) (the evaluation's action)."""

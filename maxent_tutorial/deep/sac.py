@@ -17,13 +17,16 @@ step update the critics, the actor, the temperature and the target critics.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
+import time
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
-from ..distributions import entropy
+from ..distributions import entropy, sample_categorical
 from ..replay import ReplayBuffer, Transitions
 from ..settings import (
     DISCOUNT,
@@ -38,7 +41,16 @@ from ..settings import (
 )
 from ..tabular.sac import actor_loss, critic_target
 from ..temperature import check_target_entropy, dual_step
-from .common import DeepHistory, EpisodeRunner, LearningCurve, Steps, seeded_mlp
+from .common import (
+    DeepHistory,
+    EpisodeRunner,
+    LearningCurve,
+    Steps,
+    is_reset_step,
+    seeded_mlp,
+    soft_returns_with_ends,
+    vector_env,
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,11 @@ class DeepSACConfig(Settings):
     )
     alpha_lr: float = setting(0.003, "dual step size on log alpha", POSITIVE)
     width: int = setting(64, "hidden units per layer", POSITIVE_INT)
+    record_every: int = setting(
+        10_000,
+        "environment steps between records of alpha, the entropy and the networks",
+        POSITIVE_INT,
+    )
     seed: int = setting(
         0,
         "seeds the weights, the generator and the environments",
@@ -169,9 +186,66 @@ def update_targets(targets: nn.ModuleList, critics: nn.ModuleList, tau: float) -
             target.lerp_(critic, tau)
 
 
+@dataclass
+class DeepSACHistory(DeepHistory):
+    """A :class:`~maxent_tutorial.deep.common.DeepHistory` of discrete SAC, with the
+    trained critics and one record each time training passes another ``record_every``
+    environment steps (and one at the end):
+
+    critics: the twin critics Q_1, Q_2 (an ``nn.ModuleList``).
+    record_steps: [n] environment steps at each record; record_seconds: [n] wall time
+    of training then (records and evaluations take none of it); record_alpha: [n]
+    the temperature; record_entropy: [n] the last minibatch's mean entropy (nats, NaN
+    before learning starts); snapshots: n dicts of the actor's and the critics'
+    ``state_dict`` (``load_snapshot`` rebuilds them).
+    """
+
+    critics: nn.ModuleList
+    record_steps: np.ndarray
+    record_seconds: np.ndarray
+    record_alpha: np.ndarray
+    record_entropy: np.ndarray
+    snapshots: list
+
+    def load_snapshot(self, index: int) -> tuple[nn.Module, nn.ModuleList]:
+        """The actor and the critics of record ``index`` (copies of the networks)."""
+        actor, critics = copy.deepcopy(self.policy), copy.deepcopy(self.critics)
+        actor.load_state_dict(self.snapshots[index]["actor"])
+        critics.load_state_dict(self.snapshots[index]["critics"])
+        return actor, critics
+
+
+class Records:
+    """The records of a :class:`DeepSACHistory`, with the clock of a learning curve."""
+
+    def __init__(self, every: int, start: float):
+        self.every, self.start, self.due = every, start, every
+        self.columns = {k: [] for k in ("steps", "seconds", "alpha", "entropy")}
+        self.snapshots = []
+
+    def record(self, env_steps, alpha, batch_entropy, actor, critics, last=False):
+        """Add a record if ``env_steps`` reached the next multiple of ``every`` (or
+        ``last`` and the final steps are not recorded yet)."""
+        steps = self.columns["steps"]
+        if env_steps < self.due and not (last and (not steps or steps[-1] < env_steps)):
+            return
+        seconds = time.perf_counter() - self.start
+        for key, value in zip(
+            self.columns, (env_steps, seconds, alpha, batch_entropy), strict=True
+        ):
+            self.columns[key].append(value)
+        state = {"actor": actor.state_dict(), "critics": critics.state_dict()}
+        self.snapshots.append(copy.deepcopy(state))
+        self.due = (env_steps // self.every + 1) * self.every
+
+    def fields(self) -> dict:
+        arrays = {f"record_{k}": np.array(v) for k, v in self.columns.items()}
+        return arrays | {"snapshots": self.snapshots}
+
+
 def train_deep_sac(
     env_id: str, config: DeepSACConfig | None = None, **overrides
-) -> DeepHistory:
+) -> DeepSACHistory:
     """Discrete SAC with an MLP actor and twin MLP critics on the Gymnasium task
     ``env_id``.
 
@@ -182,8 +256,8 @@ def train_deep_sac(
         **overrides: settings to change, by field name.
 
     Returns:
-        a :class:`~maxent_tutorial.deep.common.DeepHistory` (``history.policy`` is the
-        actor, ``history.alpha`` the final temperature).
+        a :class:`DeepSACHistory` (``history.policy`` is the actor, ``history.alpha``
+        the final temperature, ``history.critics`` the twin critics).
 
     Raises ``ValueError`` naming ``target_entropy`` unless it lies in [0, log
     n_actions) for the task.
@@ -210,6 +284,7 @@ def train_deep_sac(
         )
         generator = torch.Generator().manual_seed(config.seed)
         curve, batch_entropy = LearningCurve(), float("nan")
+        records = Records(config.record_every, curve.start)
         while runner.env_steps + config.n_envs <= config.total_timesteps:
             uniform = runner.env_steps < config.learning_starts
             steps = collect(runner, actor, generator, uniform)
@@ -227,4 +302,83 @@ def train_deep_sac(
                 update_targets(targets, critics, config.tau)
                 curve.n_updates += 1
             curve.record(runner, batch_entropy)
-    return curve.history(actor, runner, math.exp(log_alpha), env_id, config)
+            records.record(
+                runner.env_steps, math.exp(log_alpha), batch_entropy, actor, critics
+            )
+        records.record(
+            runner.env_steps, math.exp(log_alpha), batch_entropy, actor, critics, True
+        )
+    history = curve.history(actor, runner, math.exp(log_alpha), env_id, config)
+    fields = {
+        item.name: getattr(history, item.name) for item in dataclasses.fields(history)
+    }
+    return DeepSACHistory(**fields, critics=critics, **records.fields())
+
+
+def critic_against_returns(
+    env_id: str,
+    actor: nn.Module,
+    critics: nn.ModuleList,
+    alpha: float,
+    discount: float,
+    n_episodes: int = 100,
+    seed: int = 10_000,
+    action_seed: int = 0,
+    first_steps: int = 100,
+) -> dict:
+    """The critics' estimate of the soft return against the Monte-Carlo soft return
+    of the same states, on ``n_episodes`` fresh episodes played by sampling from
+    ``actor`` (the episodes and actions of
+    :func:`~maxent_tutorial.deep.common.evaluate` with ``policy_actor(actor,
+    seed=action_seed)``, so ``returns`` equals its result).
+
+    At each visited (s_t, a_t) the critics give min_i Q_i(s_t, a_t), and the episode
+    gives the discounted soft return that Q estimates: r_t + sum_{k>=1} gamma^k
+    (r_{t+k} - alpha log pi(a_{t+k}|s_{t+k})), the soft reward-to-go
+    (``soft-return-ends``) plus alpha log pi(a_t|s_t). Both are averaged over the
+    states of the first ``first_steps`` steps of each episode, where a time limit
+    that cuts an episode short leaves out at most gamma^(limit - first_steps) of the
+    tail.
+
+    Returns:
+        a dict: returns ([n_episodes] undiscounted returns), entropy (the policy's mean
+        entropy over every visited state, nats), critic and monte_carlo (the two
+        means), and states (how many states were averaged).
+    """
+    envs = vector_env(env_id, n_episodes)
+    observations, _ = envs.reset(seed=seed)
+    generator = torch.Generator().manual_seed(action_seed)
+    running = np.ones(n_episodes, dtype=bool)
+    columns = {k: [] for k in ("r", "log_pi", "entropy", "q", "on", "term", "trunc")}
+    while running.any():
+        states = torch.as_tensor(observations, dtype=torch.float32)
+        with torch.no_grad():
+            logits = actor(states)
+            q_values = torch.minimum(*(critic(states) for critic in critics))
+        actions = sample_categorical(torch.softmax(logits, -1), generator)
+        log_probs = torch.log_softmax(logits, -1)
+        observations, rewards, terminated, truncated, _ = envs.step(actions.numpy())
+        on = torch.tensor(running)  # a copy: running changes in place
+        columns["on"].append(on)
+        columns["r"].append(torch.as_tensor(rewards, dtype=torch.float64) * on)
+        columns["log_pi"].append(log_probs.gather(1, actions[:, None])[:, 0] * on)
+        columns["entropy"].append(entropy(log_probs.exp(), log_probs))
+        columns["q"].append(q_values.gather(1, actions[:, None])[:, 0])
+        columns["term"].append(torch.as_tensor(terminated) & on)
+        columns["trunc"].append(torch.as_tensor(truncated) & on)
+        running &= ~is_reset_step(terminated, truncated)
+    envs.close()
+    c = {key: torch.stack(value) for key, value in columns.items()}  # [T, N]
+    log_pi = c["log_pi"].double()
+    soft_returns = soft_returns_with_ends(
+        c["r"], log_pi, c["term"], c["trunc"], alpha, discount
+    )
+    q_returns = soft_returns + alpha * log_pi  # the step's own entropy is not in Q
+    early = c["on"] & (torch.arange(len(log_pi))[:, None] < first_steps)
+    return {
+        "returns": c["r"].sum(0).numpy(),
+        "entropy": c["entropy"][c["on"]].mean().item(),
+        "critic": c["q"][early].double().mean().item(),
+        "monte_carlo": q_returns[early].mean().item(),
+        "states": int(early.sum()),
+    }

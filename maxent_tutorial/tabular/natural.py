@@ -12,6 +12,11 @@ Equations (the book's labels):
   never formed.
 * ``trust-region``:  KL(pi_old || pi_new) over an episode ~ 1/2 dtheta^T F dtheta <=
   max_kl, so dtheta = sqrt(2 max_kl / x^T (F + damping I) x) x.
+* ``line-search`` (optional, TRPO's appendix C): try dtheta, dtheta / 2, dtheta / 4, ...
+  and take the first whose KL *measured* on the batch, (1/B) sum_i sum_t
+  KL(pi_old(.|s_t) || pi_new(.|s_t)), is at most max_kl and whose surrogate
+  (1/B) sum_i sum_t gamma^t (G_t - b_t) pi_new(a_t|s_t) / pi_old(a_t|s_t) improves;
+  if none of them does, no step.
 """
 
 from __future__ import annotations
@@ -96,6 +101,29 @@ def conjugate_gradient(
     return x
 
 
+def batch_kl(old_probs, new_probs, states: torch.Tensor) -> torch.Tensor:
+    """KL between two policies per episode, measured on a batch's states (the units
+    of ``max_kl``): (1/B) sum_i sum_t KL(old(.|s_t) || new(.|s_t)).
+
+    old_probs, new_probs: [n_states, 5] tables pi(a|s); states: [T, B]. Returns a
+    float64 scalar.
+    """
+    old, new = old_probs.double(), new_probs.double()
+    per_state = (old * (old.log() - new.log())).sum(dim=1)  # [n_states]
+    return per_state[states].sum() / states.shape[1]
+
+
+def surrogate_gain(
+    old_probs, new_probs, states, actions, weights: torch.Tensor
+) -> torch.Tensor:
+    """Importance-sampled change of the surrogate, sum_{t,i} w_ti (ratio_ti - 1), with
+    ratio = pi_new(a_t|s_t) / pi_old(a_t|s_t) and weights [T, B] w = gamma^t (G_t -
+    b_t) / B: its gradient at pi_new = pi_old is the policy-gradient estimate.
+    Returns a float64 scalar."""
+    ratio = new_probs.double() / old_probs.double()
+    return (weights.double() * (ratio[states, actions] - 1)).sum()
+
+
 class NaturalGradient:
     """Natural-gradient ascent steps on a policy's parameters (``natural-direction``,
     ``trust-region``).
@@ -107,6 +135,16 @@ class NaturalGradient:
             actions (about T times a per-state KL such as TRPO's).
         damping: added to the Fisher's diagonal; keeps the solve well posed when B < P.
         cg_iterations: conjugate-gradient iterations per step.
+        line_search: shrink the step by ``backtrack_factor`` (up to ``max_backtracks``
+            times) until the KL measured on the batch is at most ``max_kl`` and the
+            surrogate improves; no step if none qualifies (``line-search``).
+        backtrack_factor: the shrink factor, in (0, 1).
+        max_backtracks: the most shrinks tried.
+
+    After each :meth:`step`, ``measured_kl`` is the KL of the step taken, measured
+    on the batch (:func:`batch_kl`; ``None`` without the batch's states), and
+    ``shrinks`` how many times it was halved (``None`` when the line search took no
+    step).
     """
 
     def __init__(
@@ -115,24 +153,49 @@ class NaturalGradient:
         max_kl: float = 0.05,
         damping: float = 0.1,
         cg_iterations: int = 10,
+        line_search: bool = False,
+        backtrack_factor: float = 0.5,
+        max_backtracks: int = 10,
     ):
         for name, value in (("max_kl", max_kl), ("damping", damping)):
             if not value > 0:
                 raise ValueError(f"{name} must be positive, got {value}")
         check_positive_int(cg_iterations, "cg_iterations")
+        check_positive_int(max_backtracks, "max_backtracks")
+        if not 0 < backtrack_factor < 1:
+            raise ValueError(
+                f"backtrack_factor must be in (0, 1), got {backtrack_factor}"
+            )
         self.policy, self.max_kl, self.damping, self.cg_iterations = (
             policy,
             max_kl,
             damping,
             cg_iterations,
         )
+        self.line_search = bool(line_search)
+        self.backtrack_factor, self.max_backtracks = backtrack_factor, max_backtracks
+        self.measured_kl, self.shrinks = None, 0
 
-    def step(self, gradient: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
+    def step(
+        self,
+        gradient: torch.Tensor,
+        scores: torch.Tensor,
+        states: torch.Tensor | None = None,
+        actions: torch.Tensor | None = None,
+        weights: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         """Move the parameters along the natural direction; returns the step dtheta [P].
 
         gradient: [P] ascent direction g (the policy-gradient estimate); scores: [B, P]
-            psi_i.
+            psi_i. states, actions: the batch's [T, B] states and actions; weights:
+            [T, B] gamma^t (G_t - b_t) / B, the surrogate's weights. The line search
+            needs all three; without it, ``states`` alone lets the step's KL on the
+            batch be recorded.
         """
+        if self.line_search and (states is None or actions is None or weights is None):
+            raise ValueError(
+                "the line search needs the batch's states, actions, weights"
+            )
         gradient = gradient.double()
 
         def product(v):
@@ -141,11 +204,30 @@ class NaturalGradient:
         direction = conjugate_gradient(product, gradient, self.cg_iterations)
         curvature = direction @ product(direction)
         if not curvature > 0:
+            self.measured_kl, self.shrinks = 0.0, 0
             return torch.zeros_like(direction)
         step = torch.sqrt(2 * self.max_kl / curvature) * direction  # trust-region
         with torch.no_grad():
             parameters = parameters_to_vector(self.policy.parameters())
-            vector_to_parameters(
-                parameters + step.to(parameters.dtype), self.policy.parameters()
-            )
-        return step
+            old_probs = self.policy.action_probabilities(torch.float64)
+            self.shrinks = 0
+            for _ in range(self.max_backtracks + 1 if self.line_search else 1):
+                vector_to_parameters(
+                    parameters + step.to(parameters.dtype), self.policy.parameters()
+                )
+                if states is None:
+                    self.measured_kl = None
+                    return step
+                new_probs = self.policy.action_probabilities(torch.float64)
+                self.measured_kl = batch_kl(old_probs, new_probs, states).item()
+                if not self.line_search:
+                    return step
+                # line-search: KL on the batch within max_kl, and the surrogate improves
+                gain = surrogate_gain(old_probs, new_probs, states, actions, weights)
+                if self.measured_kl <= self.max_kl and gain > 0:
+                    return step
+                step = self.backtrack_factor * step
+                self.shrinks += 1
+            vector_to_parameters(parameters, self.policy.parameters())  # no step
+            self.measured_kl, self.shrinks = 0.0, None
+            return torch.zeros_like(step)

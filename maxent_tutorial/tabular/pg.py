@@ -85,6 +85,11 @@ class PGConfig(Settings):
     cg_iterations: int = setting(
         10, "natural gradient: conjugate-gradient iterations", POSITIVE_INT
     )
+    line_search: bool = setting(
+        False,
+        "natural gradient: halve the step until its KL on the batch is within "
+        "max_kl and the surrogate improves (TRPO)",
+    )
     target_entropy: float | None = setting(
         None,
         "learn alpha for this mean entropy in nats (chapter 11)",
@@ -181,8 +186,18 @@ def train_pg(grid, config: PGConfig | None = None, **overrides) -> PGHistory:
         adam = torch.optim.Adam(policy.parameters(), lr=config.lr)
     else:
         natural = NaturalGradient(
-            policy, config.max_kl, config.damping, config.cg_iterations
+            policy,
+            config.max_kl,
+            config.damping,
+            config.cg_iterations,
+            line_search=config.line_search,
         )
+    seen = {}  # the b_t each loss used, for the line search's surrogate
+
+    def recorded(states, returns):
+        seen["baseline"] = baseline(states, returns)
+        return seen["baseline"]
+
     temperature = config.alpha  # a target_entropy moves it by dual-step (chapter 11)
     iterations = config.iterations
     records = {
@@ -210,14 +225,28 @@ def train_pg(grid, config: PGConfig | None = None, **overrides) -> PGHistory:
             values = _soft_policy_values(grid, probs, temperature, config.discount)
             records["start_value"][iteration] = values[grid.start_state].item()
         alpha = config.entropy_sign * temperature  # -1: the post's sign (chapter 8)
-        loss, returns = batch_loss(policy, episodes, alpha, config.discount, baseline)
+        loss, returns = batch_loss(policy, episodes, alpha, config.discount, recorded)
         if config.optimizer == "adam":
             adam.zero_grad()
             loss.backward()
             adam.step()
         else:
             scores = episode_scores(policy, episodes.states, episodes.actions)
-            natural.step(-flat_gradient(loss, policy), scores)
+            gradient = -flat_gradient(loss, policy)
+            if config.line_search:  # w = gamma^t (G_t - b_t) / B, as in the loss
+                steps = torch.arange(config.horizon, dtype=torch.float64)
+                weights = (config.discount**steps)[:, None] * (
+                    returns - seen["baseline"]
+                ).double()
+                natural.step(
+                    gradient,
+                    scores,
+                    episodes.states,
+                    episodes.actions,
+                    weights / config.n_envs,
+                )
+            else:
+                natural.step(gradient, scores)
         records["loss"][iteration] = loss.item()
         records["episode_reward"][iteration] = episodes.rewards.sum(0).mean().item()
         records["soft_return"][iteration] = returns[0].mean().item()

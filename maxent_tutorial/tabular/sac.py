@@ -205,9 +205,9 @@ def sample_minibatches(buffer, batch_size, generator):
         [2, B] states and [2, B] actions, row i for critic i, and [B] states for the
         actor.
     """
-    index = torch.randint(len(buffer), (3 * batch_size,), generator=generator).numpy()
-    states = buffer.observations.numpy()[index]
-    actions = buffer.actions.numpy()[index[: 2 * batch_size]]
+    index = torch.randint(len(buffer), (3 * batch_size,), generator=generator)
+    states = buffer.observations.index_select(0, index).numpy()  # [3B]
+    actions = buffer.actions.index_select(0, index[: 2 * batch_size]).numpy()  # [2B]
     critic_states = states[: 2 * batch_size].reshape(2, batch_size)
     return critic_states, actions.reshape(2, batch_size), states[2 * batch_size :]
 
@@ -279,24 +279,32 @@ def actor_gradient(probs, log_probs, q_values, observations, alpha):
     return weights[:, None] * probs * (g - (probs * g).sum(1, keepdims=True))
 
 
+def log_softmax(logits):
+    """[n_states, 5] logits z -> log pi(.|s) = z(s, .) - log sum_b exp z(s, b), with the
+    row's largest logit subtracted first (as ``torch.log_softmax``)."""
+    shifted = logits - logits.max(1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(1, keepdims=True))
+
+
 def adam_step(table, gradient, moments, step, lr, betas=(0.9, 0.999), eps=1e-8):
-    """One Adam step on ``table``, in place, with the operations of
-    ``torch.optim.Adam`` (no weight decay) one for one, so the same numbers, without
-    the optimiser object's overhead (about 0.1 ms a step, more than these operations).
+    """One Adam step on ``table``, in place: the arithmetic of ``torch.optim.Adam`` (no
+    weight decay) in NumPy, equal to it up to round-off, without the optimiser's
+    per-call overhead (more than these operations cost on a [36, 5] table).
 
     Args:
-        table, gradient: tensors of one shape.
-        moments: the running (first, second) moments, tensors of the table's shape,
-            updated in place.
-        step: this step's number, from 1.
+        table, gradient: arrays of one shape.
+        moments: the running (first, second) moments m, v, arrays of the table's
+            shape, updated in place.
+        step: this step's number t, from 1.
+        lr: the learning rate.
     """
     first, second = moments
-    first.lerp_(gradient, 1 - betas[0])
-    second.mul_(betas[1]).addcmul_(gradient, gradient, value=1 - betas[1])
-    bias_correction1 = 1 - betas[0] ** step
-    bias_correction2 = 1 - betas[1] ** step
-    denominator = (second.sqrt() / bias_correction2**0.5).add_(eps)
-    table.addcdiv_(first, denominator, value=-lr / bias_correction1)
+    first += (1 - betas[0]) * (gradient - first)  # m = beta1 m + (1 - beta1) g
+    second *= betas[1]
+    second += (1 - betas[1]) * gradient * gradient  # v = beta2 v + (1 - beta2) g^2
+    # z -= lr m_hat / (sqrt(v_hat) + eps), m_hat = m / (1 - beta1^t), v_hat likewise
+    denominator = np.sqrt(second) / math.sqrt(1 - betas[1] ** step) + eps
+    table -= lr / (1 - betas[0] ** step) * first / denominator
 
 
 def polyak(target_critics, critics, tau):
@@ -317,16 +325,17 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
     actor learn from its first step. One record every ``record_every`` environment
     steps, and one at the end.
 
-    The critics and the walkers are NumPy arrays inside the loop, where operations on
-    a few numbers cost less than in torch (as in the grid's rollout); every random
-    number comes from one seeded ``torch.Generator``.
+    The tables (the actor's logits, Adam's moments, the critics) and the walkers are
+    NumPy arrays inside the loop, where operations on a few numbers cost less than in
+    torch (as in the grid's rollout); every random number comes from one seeded
+    ``torch.Generator``.
     """
     config = settings_for(SACConfig, config, **overrides)
     generator = torch.Generator().manual_seed(config.seed)
     next_states, rewards = grid.next_states.numpy(), grid.state_rewards.numpy()
     shape = (grid.n_states, grid.n_actions)
-    actor = torch.zeros(shape, dtype=torch.float64)  # logits z: pi = softmax(z)
-    moments = (torch.zeros_like(actor), torch.zeros_like(actor))  # Adam's
+    actor = np.zeros(shape)  # logits z: pi = softmax(z)
+    moments = (np.zeros(shape), np.zeros(shape))  # Adam's m and v
     critics = np.zeros((2, *shape))  # Q_1, Q_2
     target_critics = critics.copy()  # Qbar_1, Qbar_2
     log_alpha = math.log(config.alpha)
@@ -340,9 +349,9 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
 
     for update in range(1, n_updates + 1):
         warming_up = (update - 1) * config.n_envs < config.warmup_steps
-        log_probs = torch.log_softmax(actor, dim=1).numpy()  # log pi, [n_states, 5]
+        log_probs = log_softmax(actor)  # log pi, [n_states, 5]
         probs = np.exp(log_probs)
-        state_entropy = entropy(torch.from_numpy(probs)).numpy()  # H(pi(.|s))
+        state_entropy = entropy(probs, log_probs)  # H(pi(.|s)), [n_states]
         alpha = math.exp(log_alpha)
         # collect: every walker acts (uniformly in the warm-up), moves, may restart
         cumulative = uniform_cdf if warming_up else probs.cumsum(1)[:, :-1]
@@ -351,7 +360,7 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
         )
         # store (s, a, r = R(s), s'), never terminated
         transitions = walkers, next_walkers, actions, rewards[walkers], never
-        buffer.add(*map(torch.from_numpy, transitions))
+        buffer.add(*transitions)
         walkers = new_walkers
         # sample: B stored pairs for each critic, B states for the actor
         critic_states, critic_actions, actor_states = sample_minibatches(
@@ -367,7 +376,7 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
         # update the actor: an Adam step on its loss over its minibatch's states
         q_values = np.minimum(*critics)  # min_i Q_i
         gradient = actor_gradient(probs, log_probs, q_values, actor_states, alpha)
-        adam_step(actor, torch.from_numpy(gradient), moments, update, config.actor_lr)
+        adam_step(actor, gradient, moments, update, config.actor_lr)
         # update the temperature with the mean entropy over the walkers' states,
         # draws from the discounted occupancy (held during the warm-up)
         mean_entropy = state_entropy[walkers].sum() / config.n_envs
@@ -383,10 +392,10 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
             records["env_steps"].append(env_steps)
             records["alphas"].append(math.exp(log_alpha))
             records["entropies"].append(float(mean_entropy))
-            records["tables"].append(torch.softmax(actor, dim=1))
+            records["tables"].append(torch.softmax(torch.from_numpy(actor), dim=1))
 
     return SACHistory(
-        probs=torch.softmax(actor, dim=1),
+        probs=torch.softmax(torch.from_numpy(actor), dim=1),
         q_values=torch.from_numpy(critics),
         alpha=math.exp(log_alpha),
         env_steps=np.array(records["env_steps"]),

@@ -1,0 +1,241 @@
+"""Why discrete SAC peaked and fell on CartPole-v1: an ablation with its diagnostics.
+
+Chapter 14 shows this script's stored result. Every arm trains discrete SAC
+(``maxent_tutorial.deep.sac.train_deep_sac``) on ``CartPole-v1`` for 150 000
+environment steps; the arms differ only in the settings listed in ``ARMS`` (every
+other setting is the ``DeepSACConfig`` default, written into each row):
+
+* updates per environment step, ``gradient_steps / n_envs``: 1/16 (the settings the
+  chapter used before: 16 copies, one update per vector step), 1/4, and 1, the last
+  both with 16 copies (16 updates per vector step) and with one copy; the two arms
+  at 1 separate the number of updates from the number of copies;
+* the target entropy, 0.1 and 0.5 nats beside 0.3, at 1/16 updates per step (does
+  the temperature explain the fall?) and at one update per step.
+
+Each time training passes another 10 000 environment steps the run keeps a snapshot of
+its actor, critics and alpha (``record_every``); after training, every snapshot plays
+the same 100 evaluation episodes (environment seeds 10 000 + i), sampling its actions
+(generator seeded with the run's seed) and taking the most probable one. The sampled
+episodes also give the diagnostics (``critic_against_returns``): the policy's mean
+entropy on the states it visits, and the critics' estimate min_i Q_i(s, a) against the
+Monte-Carlo discounted soft return of the same (s, a), averaged over the first 100 steps
+of each episode. Reported per run: the evaluations, the steps and training seconds
+(evaluations excluded) to the first evaluation averaging 475 or more, the training
+curve, alpha and the last minibatch's entropy at each snapshot.
+
+One torch thread. Runs are saved one by one (``cartpole_sac_partial`` until the end),
+and ``--append`` adds rows to the stored result (its commands are all listed). The
+stored result was made with
+
+    python benchmarks/bench_cartpole_sac.py
+
+(see ``command``/``commands`` in the record for the arms and seeds; about 15 minutes
+of one core per seed at one update per environment step, 1-2 at 1/16).
+
+Writes ``maxent_tutorial/results/cartpole_sac.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from maxent_tutorial.deep.common import evaluate, policy_actor
+from maxent_tutorial.deep.sac import critic_against_returns, train_deep_sac
+from maxent_tutorial.results import (
+    load_result,
+    make_record,
+    result_path,
+    save_result,
+)
+
+ENV_ID, BUDGET, LEVEL = "CartPole-v1", 150_000, 475
+EVALUATE_EVERY, EVALUATION_EPISODES, EVALUATION_SEED = 10_000, 100, 10_000
+# the arms: name -> the settings that differ between arms (the rest: defaults)
+ARMS = {
+    "1/16": {"n_envs": 16, "gradient_steps": 1, "target_entropy": 0.3},
+    "1/4": {"n_envs": 16, "gradient_steps": 4, "target_entropy": 0.3},
+    "1, 16 copies": {"n_envs": 16, "gradient_steps": 16, "target_entropy": 0.3},
+    "1, 1 copy": {"n_envs": 1, "gradient_steps": 1, "target_entropy": 0.3},
+    "1/16, H 0.1": {"n_envs": 16, "gradient_steps": 1, "target_entropy": 0.1},
+    "1/16, H 0.5": {"n_envs": 16, "gradient_steps": 1, "target_entropy": 0.5},
+    "1, 1 copy, H 0.1": {"n_envs": 1, "gradient_steps": 1, "target_entropy": 0.1},
+    "1, 1 copy, H 0.5": {"n_envs": 1, "gradient_steps": 1, "target_entropy": 0.5},
+}
+
+
+def first_reaching(evaluations: list[dict], key: str = "return_sampled"):
+    """The first evaluation whose mean return is at least LEVEL (None if none)."""
+    return next((e for e in evaluations if e[key] >= LEVEL), None)
+
+
+def evaluate_snapshots(history, seed: int) -> list[dict]:
+    """Every snapshot of a SAC run: its 100-episode evaluation (sampled and greedy)
+    and its diagnostics."""
+    evaluations = []
+    for index, steps in enumerate(history.record_steps):
+        actor, critics = history.load_snapshot(index)
+        alpha = float(history.record_alpha[index])
+        check = critic_against_returns(
+            ENV_ID,
+            actor,
+            critics,
+            alpha,
+            history.settings.discount,
+            EVALUATION_EPISODES,
+            EVALUATION_SEED,
+            action_seed=seed,
+        )
+        greedy = evaluate(
+            ENV_ID,
+            policy_actor(actor, greedy=True),
+            EVALUATION_EPISODES,
+            EVALUATION_SEED,
+        )
+        evaluations.append(
+            {
+                "env_steps": int(steps),
+                "train_seconds": float(history.record_seconds[index]),
+                "return_sampled": float(check["returns"].mean()),
+                "return_greedy": float(greedy.mean()),
+                "alpha": alpha,
+                "batch_entropy": float(history.record_entropy[index]),
+                "entropy": check["entropy"],
+                "critic": check["critic"],
+                "monte_carlo": check["monte_carlo"],
+            }
+        )
+    return evaluations
+
+
+def run_sac(seed: int, overrides: dict, method: str = "deep_sac") -> dict:
+    """Train one SAC run for BUDGET steps with ``overrides``; evaluate its
+    snapshots. The row of the record."""
+    start = time.perf_counter()
+    history = train_deep_sac(
+        ENV_ID,
+        seed=seed,
+        total_timesteps=BUDGET,
+        record_every=EVALUATE_EVERY,
+        **overrides,
+    )
+    seconds = time.perf_counter() - start
+    evaluations = evaluate_snapshots(history, seed)
+    first = first_reaching(evaluations)
+    first_greedy = first_reaching(evaluations, "return_greedy")
+    final = evaluations[-1]
+    return {
+        "method": method,
+        "seed": seed,
+        "overrides": overrides,
+        "settings": dataclasses.asdict(history.settings),
+        "env_steps": history.num_timesteps,
+        "n_updates": history.n_updates,
+        "seconds": seconds,
+        "return_sampled": final["return_sampled"],
+        "return_greedy": final["return_greedy"],
+        "steps_to_475": first and first["env_steps"],
+        "seconds_to_475": first and first["train_seconds"],
+        "greedy_steps_to_475": first_greedy and first_greedy["env_steps"],
+        "evaluations": evaluations,
+        "curve_steps": history.env_steps.tolist(),
+        "curve_return": history.episode_return.tolist(),
+    }
+
+
+def medians_by(rows: list[dict], key: str) -> dict:
+    """Per group (``key`` of the rows): medians over seeds of the final returns, the
+    steps and seconds to 475 (None if any seed never reached it), and the seeds."""
+    groups = {}
+    for row in rows:
+        groups.setdefault(row[key], []).append(row)
+    medians = {}
+    for name, mine in groups.items():
+        medians[name] = {
+            k: statistics.median(r[k] for r in mine)
+            for k in ("return_sampled", "return_greedy", "env_steps", "seconds")
+        }
+        for k in ("steps_to_475", "seconds_to_475"):
+            values = [r[k] for r in mine]
+            reached = [v for v in values if v is not None]
+            # an unreached seed counts as never: the median is None if half never do
+            ordered = sorted(reached) + [np.inf] * (len(values) - len(reached))
+            median = float(np.median(ordered))
+            medians[name][k] = median if np.isfinite(median) else None
+            medians[name]["reached_475"] = len(reached)
+        medians[name]["seeds"] = [r["seed"] for r in mine]
+    return medians
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--plan",
+        nargs="+",
+        default=[
+            "1, 1 copy=0,1,2",
+            "1/16=0,1,2,3,4",
+            "1, 16 copies=0,1,2",
+            "1/4=0,1,2,3,4",
+            "1/16, H 0.1=0,1,2,3,4",
+            "1/16, H 0.5=0,1,2,3,4",
+        ],
+        help="runs, each ARM=SEED,SEED,... (ARM one of ARMS)",
+    )
+    parser.add_argument("--append", action="store_true", help="add to the result")
+    parser.add_argument("--output", default="cartpole_sac", help="result name")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    plan = []
+    for item in args.plan:
+        arm, seeds = item.rsplit("=", 1)
+        if arm not in ARMS:
+            parser.error(f"unknown arm {arm!r}; the arms are {list(ARMS)}")
+        plan += [(arm, int(seed)) for seed in seeds.split(",")]
+    rows, commands = [], []
+    if args.append:
+        stored = load_result(args.output)
+        rows, commands = stored["rows"], stored["commands"]
+
+    def save(name: str) -> None:
+        record = make_record(
+            sorted({r["seed"] for r in rows}),
+            rows,
+            medians_by(rows, "arm"),
+            arms=ARMS,
+            settings={
+                "env_id": ENV_ID,
+                "budget": BUDGET,
+                "level": LEVEL,
+                "evaluate_every": EVALUATE_EVERY,
+                "evaluation_episodes": EVALUATION_EPISODES,
+                "evaluation_seed": EVALUATION_SEED,
+                "critic_first_steps": 100,
+            },
+            note="one torch thread; shared machine: compare seconds within a run",
+        )
+        record["commands"] = commands + [record["command"]]
+        save_result(name, record)
+
+    for arm, seed in plan:
+        row = {"arm": arm} | run_sac(seed, ARMS[arm])
+        rows.append(row)
+        save(f"{args.output}_partial")  # a partial result survives a crash
+        print(
+            f"{arm} seed {seed}: final return {row['return_sampled']:.1f} sampled, "
+            f"{row['return_greedy']:.1f} greedy; 475 at {row['steps_to_475']} "
+            f"steps; {row['seconds']:.0f} s",
+            flush=True,
+        )
+    save(args.output)
+    result_path(f"{args.output}_partial").unlink()
+    print(f"wrote {result_path(args.output)}")
+
+
+if __name__ == "__main__":
+    main()
