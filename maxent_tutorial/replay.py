@@ -77,11 +77,12 @@ class ReplayBuffer:
         ``add``); the oldest are overwritten when the buffer is full. A batch larger
         than the buffer keeps only its last ``buffer_size`` transitions."""
         n_new = min(len(actions), self.buffer_size)
-        n_skipped = len(actions) - n_new  # the first ones, if more than fit
         start = self.position
-        # the ring wraps at most once: slots [start, start + n_end), then [0, n_wrap)
+        # the ring wraps at most once: the batch's rows [skip, split) go to the slots
+        # [start, start + n_end), and the rest to [0, n_new - n_end)
+        skip = len(actions) - n_new  # a batch larger than the buffer: its first rows
         n_end = min(n_new, self.buffer_size - start)
-        n_wrap = n_new - n_end
+        split = skip + n_end
         for store, values in (
             (self.observations, observations),
             (self.next_observations, next_observations),
@@ -89,10 +90,10 @@ class ReplayBuffer:
             (self.rewards, rewards),
             (self.terminated, terminated),
         ):
-            values = torch.as_tensor(values)[n_skipped:]  # copied as store's dtype
-            store[start : start + n_end] = values[:n_end]
-            if n_wrap:
-                store[:n_wrap] = values[n_end:]
+            values = torch.as_tensor(values)  # copied into the store's dtype
+            store[start : start + n_end] = values[skip:split]
+            if n_end < n_new:
+                store[: n_new - n_end] = values[split:]
         self.position = (start + n_new) % self.buffer_size
         self.size = min(self.size + n_new, self.buffer_size)
 
