@@ -80,11 +80,14 @@ def linear(start: float):
     return lambda progress_remaining: progress_remaining * start
 
 
-def evaluations_of(snapshots: list[dict], load, act_sampled, act_greedy) -> list:
-    """Each snapshot's 100-episode evaluation, sampled and greedy actions."""
+def evaluations_of(snapshots: list[dict], load, actors) -> list:
+    """Each snapshot's 100-episode evaluation, sampled and greedy actions;
+    ``actors()`` gives a fresh (sampled, greedy) pair of ``act`` for each, so every
+    evaluation draws the same random numbers as a separate call would."""
     evaluations = []
     for snapshot in snapshots:
         load(snapshot["state"])
+        act_sampled, act_greedy = actors()
         sampled = evaluate(ENV_ID, act_sampled, EVALUATION_EPISODES, EVALUATION_SEED)
         greedy = evaluate(ENV_ID, act_greedy, EVALUATION_EPISODES, EVALUATION_SEED)
         evaluations.append(
@@ -163,8 +166,7 @@ def run_pg(seed: int) -> dict:
     evaluations = evaluations_of(
         clock.snapshots,
         policy.load_state_dict,
-        policy_actor(policy, seed=seed),
-        policy_actor(policy, greedy=True),
+        lambda: (policy_actor(policy, seed=seed), policy_actor(policy, greedy=True)),
     )
     row = summary("maxent_pg", seed, history.num_timesteps, seconds, evaluations)
     row["curve_steps"] = history.env_steps.tolist()
@@ -212,10 +214,11 @@ def run_sb3(method: str, seed: int) -> dict:
 
         return act
 
-    torch.manual_seed(seed)  # SB3 samples its actions with torch's global generator
-    evaluations = evaluations_of(
-        clock.snapshots, model.policy.load_state_dict, act(False), act(True)
-    )
+    def actors():
+        torch.manual_seed(seed)  # SB3 samples with torch's global generator
+        return act(False), act(True)
+
+    evaluations = evaluations_of(clock.snapshots, model.policy.load_state_dict, actors)
     row = summary(method, seed, model.num_timesteps, seconds, evaluations)
     row["budget"] = budget
     return row

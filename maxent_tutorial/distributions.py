@@ -30,12 +30,16 @@ def sample_categorical(
     return inverse_cdf(probs.cumsum(-1)[..., :-1], uniforms)
 
 
-def entropy(probs, log_probs=None):
+def entropy(
+    probs: torch.Tensor | np.ndarray,
+    log_probs: torch.Tensor | np.ndarray | None = None,
+) -> torch.Tensor | np.ndarray:
     """[..., n] pi -> [...] H(pi) = -sum_a pi(a) log pi(a) in nats (0 log 0 = 0).
 
     Works on torch tensors and on NumPy arrays alike (tabular SAC keeps its tables in
     NumPy). Pass ``log_probs`` (finite, from ``log_softmax``) when differentiating
-    through probabilities that may round to zero: the gradient then stays finite.
+    through probabilities that may round to zero: the gradient then stays finite (on
+    NumPy arrays it only saves taking the log again).
     """
     if not isinstance(probs, torch.Tensor):  # NumPy arrays
         if log_probs is None:  # log 1 = 0 where pi(a) = 0

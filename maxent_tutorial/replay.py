@@ -78,10 +78,8 @@ class ReplayBuffer:
         than the buffer keeps only its last ``buffer_size`` transitions."""
         n_new = min(len(actions), self.buffer_size)
         start = self.position
-        # the ring wraps at most once: the batch's rows [skip, split) go to the slots
-        # [start, start + n_end), and the rest to [0, n_new - n_end)
+        n_end = min(n_new, self.buffer_size - start)  # slots left before the ring ends
         skip = len(actions) - n_new  # a batch larger than the buffer: its first rows
-        n_end = min(n_new, self.buffer_size - start)
         split = skip + n_end
         for store, values in (
             (self.observations, observations),
@@ -91,8 +89,10 @@ class ReplayBuffer:
             (self.terminated, terminated),
         ):
             values = torch.as_tensor(values)  # copied into the store's dtype
-            store[start : start + n_end] = values[skip:split]
-            if n_end < n_new:
+            if n_end == len(values):  # the whole batch fits before the ring's end
+                store[start : start + n_end] = values
+            else:  # the last n_new rows: n_end up to the ring's end, the rest from 0
+                store[start : start + n_end] = values[skip:split]
                 store[: n_new - n_end] = values[split:]
         self.position = (start + n_new) % self.buffer_size
         self.size = min(self.size + n_new, self.buffer_size)

@@ -25,7 +25,11 @@ from maxent_tutorial.deep.pg import (
     rollout_loss,
     train_deep_pg,
 )
-from maxent_tutorial.deep.sac import DeepSACConfig, train_deep_sac
+from maxent_tutorial.deep.sac import (
+    DeepSACConfig,
+    critic_against_returns,
+    train_deep_sac,
+)
 
 ENV_ID = "CartPole-v1"
 ALPHA, GAMMA = 0.5, 0.9
@@ -282,6 +286,74 @@ def test_deep_sac_with_no_target_entropy_keeps_alpha():
         ENV_ID, total_timesteps=800, target_entropy=None, alpha=0.2, **SHORT_SAC
     )
     assert history.alpha == 0.2 and history.n_updates > 0
+
+
+def test_the_default_sac_takes_one_update_per_environment_step():
+    # one copy, one gradient step per vector step, none on an autoreset step: after
+    # the first learning_starts steps, exactly one update per environment step
+    history = train_deep_sac(
+        ENV_ID, total_timesteps=1200, learning_starts=500, batch_size=64
+    )
+    assert history.num_timesteps == 1200
+    assert history.n_updates == 1200 - 500 + 1  # from the step that reaches 500
+
+
+def test_deep_sac_records_each_record_every_steps_and_at_the_end():
+    history = train_deep_sac(
+        ENV_ID, total_timesteps=3000, record_every=1000, **SHORT_SAC
+    )
+    steps = history.record_steps
+    # the first vector step at or past each multiple, then the run's last step
+    assert 1000 <= steps[0] < 1008 and 2000 <= steps[1] < 2008  # 8 copies
+    assert steps[-1] == history.num_timesteps and (np.diff(steps) > 0).all()
+    assert len(history.snapshots) == len(steps) == len(history.record_alpha)
+    assert (np.diff(history.record_seconds) > 0).all()
+    assert history.record_alpha[-1] == history.alpha
+    actor, critics = history.load_snapshot(-1)  # the last record: the final networks
+    observations = torch.randn(5, 4, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(actor(observations), history.policy(observations))
+    for critic, final in zip(critics, history.critics, strict=True):
+        assert torch.equal(critic(observations), final(observations))
+
+
+class Constant(torch.nn.Module):
+    # [N, 4] -> [N, 2]: the same outputs in every state
+    def __init__(self, outputs):
+        super().__init__()
+        self.outputs = torch.tensor(outputs)
+
+    def forward(self, observations):
+        return self.outputs.expand(len(observations), -1)
+
+
+def test_critic_against_returns_on_a_cart_that_always_pushes_left():
+    # pi(left) = 1 to float precision: log pi = 0 on every step taken, so the soft
+    # return of Q(s_t, a_t) is sum_k gamma^k over the rest of the episode; critics
+    # that say 7 everywhere give 7
+    actor, critics = Constant([0.0, -200.0]), [Constant([7.0, 7.0])] * 2
+    check = critic_against_returns(
+        ENV_ID, actor, critics, alpha=0.5, discount=0.9, n_episodes=6, first_steps=5
+    )
+    lengths = evaluate(ENV_ID, lambda obs: np.zeros(len(obs), dtype=int), 6)
+    assert np.array_equal(check["returns"], lengths)  # the same episodes
+    by_hand = [
+        sum(0.9**k for k in range(int(length) - t))
+        for length in lengths
+        for t in range(min(int(length), 5))
+    ]
+    assert check["states"] == len(by_hand)
+    assert check["monte_carlo"] == pytest.approx(np.mean(by_hand), rel=1e-9)
+    assert check["critic"] == pytest.approx(7.0)
+    assert check["entropy"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_critic_against_returns_plays_the_episodes_of_evaluate():
+    history = train_deep_sac(ENV_ID, total_timesteps=800, **SHORT_SAC)
+    check = critic_against_returns(
+        ENV_ID, history.policy, history.critics, history.alpha, 0.99, 8, 3, 5
+    )
+    returns = evaluate(ENV_ID, policy_actor(history.policy, seed=5), 8, 3)
+    assert np.array_equal(check["returns"], returns)
 
 
 def test_mlp_maps_observations_to_one_output_per_action():

@@ -103,6 +103,25 @@ def test_ruff_lints_and_formats_the_package_tests_benchmarks_and_notebooks():
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
+# Chapters not yet reworked to the page rules below (a parameters cell, checks off
+# the page). Each is a known debt, named here so that it cannot pass unnoticed: the
+# test after this list fails when a chapter here already has its parameters cell, or
+# one outside it does not.
+PAGE_RULES_PENDING: set[str] = set()
+REWORKED = [path for path in NOTEBOOKS if path.name not in PAGE_RULES_PENDING]
+
+
+def has_parameters_cell(path) -> bool:
+    return any(
+        "parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells(path)
+    )
+
+
+def test_the_list_of_chapters_still_to_rework_is_exact():
+    pending = {path.name for path in NOTEBOOKS if not has_parameters_cell(path)}
+    assert pending == PAGE_RULES_PENDING
+
+
 def visible_code(path):
     """The code cells a reader of the HTML or PDF sees (all but ``remove-*`` cells)."""
     hidden = {"remove-cell", "remove-input"}
@@ -114,7 +133,7 @@ def visible_code(path):
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REWORKED, ids=lambda p: p.name)
 def test_the_page_shows_the_lesson_not_the_checks(path):
     lines = [line.strip() for code in visible_code(path) for line in code.splitlines()]
     asserts = [line for line in lines if line.startswith("assert")]
@@ -123,7 +142,7 @@ def test_the_page_shows_the_lesson_not_the_checks(path):
     assert glues == [], f"{path.name}: visible glue calls: {glues}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REWORKED, ids=lambda p: p.name)
 def test_every_check_cell_says_first_what_it_keeps_true(path):
     for cell in cells(path):
         tags = set(cell.get("metadata", {}).get("tags", []))
@@ -132,7 +151,7 @@ def test_every_check_cell_says_first_what_it_keeps_true(path):
             assert first.startswith("# "), f"{path.name}: a check cell opens {first!r}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REWORKED, ids=lambda p: p.name)
 def test_every_chapter_has_one_parameters_cell(path):
     tagged = [
         cell

@@ -173,7 +173,7 @@ def test_replay_add_fills_the_slots_of_a_ring_one_by_one():
         )
         buffer.add(*batch)
         for j in range(max(0, n - 7), n):  # a batch over the size keeps its last 7
-            for name, value in zip(FIELDS, batch):
+            for name, value in zip(FIELDS, batch, strict=True):
                 slots[name][position] = value[j]
             position = (position + 1) % 7
         for name in FIELDS:

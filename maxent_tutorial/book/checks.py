@@ -15,6 +15,8 @@ describes and which claim this run does not bear out, and the chapter goes on.
 
 from __future__ import annotations
 
+import textwrap
+
 
 class TextChecks:
     """The claims of one chapter's text, checked against the run the reader made.
@@ -58,9 +60,10 @@ class TextChecks:
                 f"the text says {says}, but the run it describes "
                 f"({self._settings(self.described)}) does not show it"
             )
-        print(
+        note = (
             f"Note: the text describes the default run "
             f"({self._settings(self.described)}); yours differs "
             f"({self._settings(self.changed)}), and for it this does not hold: {says}."
         )
+        print(textwrap.fill(note, 79))  # within the page column
         return False

@@ -55,18 +55,28 @@ from .common import (
 
 @dataclass(frozen=True)
 class DeepSACConfig(Settings):
-    """Settings of discrete SAC on a Gymnasium task (Stable-Baselines3's names)."""
+    """Settings of discrete SAC on a Gymnasium task (Stable-Baselines3's names).
+
+    The defaults take one update per environment step (``gradient_steps / n_envs``),
+    as Stable-Baselines3's and CleanRL's SAC do: with 16 copies and one update per
+    vector step (1/16 per environment step) CartPole-v1's return rose, then fell
+    (``benchmarks/bench_cartpole_sac.py``, the book's chapter 14)."""
 
     total_timesteps: int = setting(
         150_000, "environment steps in all, every copy's counted", POSITIVE_INT
     )
-    n_envs: int = setting(16, "copies of the task stepped together", POSITIVE_INT)
+    n_envs: int = setting(1, "copies of the task stepped together", POSITIVE_INT)
     learning_starts: int = setting(
         5_000, "first environment steps act uniformly, no updates", NON_NEGATIVE_INT
     )
     buffer_size: int = setting(100_000, "replay capacity, transitions", POSITIVE_INT)
     batch_size: int = setting(256, "transitions per gradient step", POSITIVE_INT)
-    gradient_steps: int = setting(1, "gradient steps per vector step", POSITIVE_INT)
+    gradient_steps: int = setting(
+        1,
+        "gradient steps per vector step that stores transitions (per "
+        "environment step: gradient_steps / n_envs)",
+        POSITIVE_INT,
+    )
     discount: float = setting(0.99, "discount gamma", DISCOUNT)
     actor_lr: float = setting(1e-3, "the actor's Adam learning rate", POSITIVE)
     critic_lr: float = setting(1e-3, "the critics' Adam learning rate", POSITIVE)
@@ -291,6 +301,7 @@ def train_deep_sac(
             store(buffer, steps)
             learning = runner.env_steps >= config.learning_starts
             learning &= len(buffer) >= config.batch_size
+            learning &= bool(steps.valid.any())  # not on an autoreset step alone
             for _ in range(config.gradient_steps if learning else 0):
                 batch = buffer.sample(config.batch_size, generator)
                 alpha = math.exp(log_alpha)
