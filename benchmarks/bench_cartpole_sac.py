@@ -10,7 +10,11 @@ other setting is the ``DeepSACConfig`` default, written into each row):
   both with 16 copies (16 updates per vector step) and with one copy; the two arms
   at 1 separate the number of updates from the number of copies;
 * the target entropy, 0.1 and 0.5 nats beside 0.3, at 1/16 updates per step (does
-  the temperature explain the fall?) and at one update per step.
+  the temperature explain the fall?) and at one update per step;
+* the Polyak rate of the target critics at 1/16 updates per step, 16 x 0.005 = 0.08:
+  the critics' estimate can rise by about a fraction tau (1 - gamma) of the way to the
+  soft value per update, so this gives 1/16 of the updates the pace of 1 update per
+  step with tau = 0.005.
 
 Each time training passes another 10 000 environment steps the run keeps a snapshot of
 its actor, critics and alpha (``record_every``); after training, every snapshot plays
@@ -23,8 +27,9 @@ of each episode. Reported per run: the evaluations, the steps and training secon
 (evaluations excluded) to the first evaluation averaging 475 or more, the training
 curve, alpha and the last minibatch's entropy at each snapshot.
 
-One torch thread. Runs are saved one by one (``cartpole_sac_partial`` until the end),
-and ``--append`` adds rows to the stored result (its commands are all listed). The
+One torch thread. Runs are saved one by one (``cartpole_sac_partial`` until the end);
+``--append NAME ...`` starts from the rows of stored results (made by earlier
+invocations, on the same machine) and keeps their commands in ``commands``. The
 stored result was made with
 
     python benchmarks/bench_cartpole_sac.py
@@ -66,6 +71,12 @@ ARMS = {
     "1/16, H 0.5": {"n_envs": 16, "gradient_steps": 1, "target_entropy": 0.5},
     "1, 1 copy, H 0.1": {"n_envs": 1, "gradient_steps": 1, "target_entropy": 0.1},
     "1, 1 copy, H 0.5": {"n_envs": 1, "gradient_steps": 1, "target_entropy": 0.5},
+    "1/16, tau 0.08": {
+        "n_envs": 16,
+        "gradient_steps": 1,
+        "target_entropy": 0.3,
+        "tau": 0.08,
+    },
 }
 
 
@@ -176,7 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--plan",
-        nargs="+",
+        nargs="*",
         default=[
             "1, 1 copy=0,1,2",
             "1/16=0,1,2,3,4",
@@ -187,7 +198,13 @@ def main() -> None:
         ],
         help="runs, each ARM=SEED,SEED,... (ARM one of ARMS)",
     )
-    parser.add_argument("--append", action="store_true", help="add to the result")
+    parser.add_argument(
+        "--append",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="start from the rows of these stored results (their commands are kept)",
+    )
     parser.add_argument("--output", default="cartpole_sac", help="result name")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -198,9 +215,9 @@ def main() -> None:
             parser.error(f"unknown arm {arm!r}; the arms are {list(ARMS)}")
         plan += [(arm, int(seed)) for seed in seeds.split(",")]
     rows, commands = [], []
-    if args.append:
-        stored = load_result(args.output)
-        rows, commands = stored["rows"], stored["commands"]
+    for name in args.append:
+        stored = load_result(name)
+        rows, commands = rows + stored["rows"], commands + stored["commands"]
 
     def save(name: str) -> None:
         record = make_record(
