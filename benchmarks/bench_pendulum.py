@@ -17,7 +17,8 @@ after training, every copy is scored by the same evaluation: the mean undiscount
 return of 20 episodes (seeds 10 000 to 10 019, the same for both), acting with the
 Gaussian's mean (SB3: ``predict(deterministic=True)``). Wall times are training only
 (from building the agent to the last step; the copies are included, the evaluations
-are not). The machine may be shared: compare wall times within one run, as ratios.
+are not), with the process's CPU time beside it. The machine may be shared: compare
+times within one run, as ratios; CPU time moves less with the machine's load.
 
 Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt); the
 stored result was made with
@@ -65,11 +66,12 @@ def scores(snapshots, load, act) -> list:
     return returns
 
 
-def row(method, seed, seconds, steps, times, returns, alpha) -> dict:
+def row(method, seed, seconds, cpu_seconds, steps, times, returns, alpha) -> dict:
     return {
         "method": method,
         "seed": seed,
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
         "eval_steps": steps,
         "eval_seconds": times,
         "eval_return": [float(r.mean()) for r in returns],
@@ -80,17 +82,18 @@ def row(method, seed, seconds, steps, times, returns, alpha) -> dict:
 
 
 def run_book(seed: int, budget: int) -> dict:
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     history = train_continuous_sac(
         ENV_ID, BOOK_SETTINGS, seed=seed, total_timesteps=budget
     )
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     policy = history.policy
     returns = scores(history.snapshots, policy.load_state_dict, mean_actor(policy))
     return row(
         "book_sac",
         seed,
         seconds,
+        cpu_seconds,
         history.env_steps.tolist(),
         history.seconds.tolist(),
         returns,
@@ -114,18 +117,19 @@ class Snapshots(BaseCallback):
 
 
 def run_sb3(seed: int, budget: int) -> dict:
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     model = SAC("MlpPolicy", ENV_ID, seed=seed, device="cpu", **ZOO)
     callback = Snapshots(start)
     model.learn(budget, callback=callback)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
 
     def act(observations):
         return model.predict(observations, deterministic=True)[0]
 
     returns = scores(callback.copies, model.actor.load_state_dict, act)
     alpha = float(torch.exp(model.log_ent_coef.detach()).item())
-    return row("sb3_sac", seed, seconds, callback.steps, callback.times, returns, alpha)
+    steps, times = callback.steps, callback.times
+    return row("sb3_sac", seed, seconds, cpu_seconds, steps, times, returns, alpha)
 
 
 def summary(rows: list) -> dict:
@@ -137,6 +141,7 @@ def summary(rows: list) -> dict:
         method: {
             "final_return": statistics.median(r["final_return"] for r in runs),
             "seconds": statistics.median(r["seconds"] for r in runs),
+            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs),
             "eval_return": np.median([r["eval_return"] for r in runs], 0).tolist(),
             "eval_steps": runs[0]["eval_steps"],
         }
@@ -152,6 +157,7 @@ def summary(rows: list) -> dict:
         "sb3_final_max": max(sb3_finals),
         "book_steps_to_sb3_spread": reached[0] if reached else None,
         "seconds_ratio": book["seconds"] / medians["sb3_sac"]["seconds"],
+        "cpu_seconds_ratio": book["cpu_seconds"] / medians["sb3_sac"]["cpu_seconds"],
     }
     return medians
 
