@@ -228,13 +228,18 @@ def main() -> None:
                     ),
                 }
             )
+        # fmt: skip
         calls = {
             version: run_worker(
-                version, folder, "--task", "returns", "--repeats",
+                version,
+                folder,
+                "--task",
+                "returns",
+                "--repeats",
                 str(args.repeats),
             )["seconds_per_call"]
             for version in ("before", "after")
-        }  # fmt: skip
+        }
 
     def median(values):
         values = [v for v in values if v is not None]

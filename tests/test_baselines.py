@@ -31,23 +31,20 @@ def test_tabular_critic_fits_the_per_state_mean_return(small_grid):
     states = torch.tensor([[0, 1], [0, 5], [1, 5]])
     returns = torch.tensor([[1.0, 4.0], [3.0, 10.0], [6.0, 20.0]])
     first = critic(states, returns)
-    assert torch.equal(
-        first, torch.zeros_like(returns)
-    )  # built before it saw the batch
+    # built before it saw the batch
+    assert torch.equal(first, torch.zeros_like(returns))
     expected = {0: 2.0, 1: 5.0, 5: 15.0}
     for state, value in expected.items():
         assert critic.values()[state].item() == pytest.approx(value, rel=1e-6)
-    assert critic.values()[2].item() == pytest.approx(
-        0.0
-    )  # never visited: keeps its old value
+    # never visited: keeps its old value
+    assert critic.values()[2].item() == pytest.approx(0.0)
 
 
 def test_linear_critic_recovers_a_linear_value_exactly(small_grid):
     critic = ValueCritic(small_grid, "linear", discount=0.0, ridge=1e-9)
     states = torch.arange(6).repeat(4, 1)  # [4, 6]
-    true_values = (
-        2.0 * (states // 3) - 1.5 * (states % 3) / 2 + 0.5
-    )  # 2 row - 1.5 col/2 + 0.5
+    # 2 row - 1.5 col/2 + 0.5
+    true_values = 2.0 * (states // 3) - 1.5 * (states % 3) / 2 + 0.5
     critic(states, true_values)
     assert torch.allclose(critic.values(), true_values[0].double(), atol=1e-6)
 

@@ -577,11 +577,9 @@ def test_pdf_first_chapter_page_renders_and_is_not_blank(book_pdf, tmp_path):
         ],
         check=True,
     )
-    pixels = matplotlib.image.imread(tmp_path / "page.png")[..., :3].mean(
-        axis=-1
-    )  # grey, 0 (black) to 1
+    # grey, 0 (black) to 1
+    pixels = matplotlib.image.imread(tmp_path / "page.png")[..., :3].mean(axis=-1)
     inked = (pixels < 0.8).mean()
-    assert pixels.shape[0] > 500 and pixels.shape[1] > 350, (
-        pixels.shape
-    )  # an A4 page at 50 dpi
+    # an A4 page at 50 dpi
+    assert pixels.shape[0] > 500 and pixels.shape[1] > 350, pixels.shape
     assert 0.01 < inked < 0.5, f"page {number}: {inked:.1%} of the page is inked"

@@ -22,9 +22,8 @@ def test_the_registered_environment_passes_the_checker_with_warnings_as_errors()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         env = gymnasium.make(ENV_ID, render_mode="rgb_array")
-        check_env(
-            env.unwrapped
-        )  # the checker's advice: check the environment below the wrappers
+        # the checker's advice: check the environment below the wrappers
+        check_env(env.unwrapped)
     assert env.spec.id == ENV_ID and env.spec.max_episode_steps == 300
 
 

@@ -21,9 +21,8 @@ def test_the_frames_are_the_explorer_view_of_each_temperature():
     alphas = [0.5, 50.0]
     movie = temperature_animation(alphas, goal_reward=100.0, dpi=20)
     movie.to_jshtml()  # draws every frame in order; the figure keeps the last one
-    figure = (
-        movie._fig
-    )  # FuncAnimation keeps its figure here; there is no public accessor
+    # FuncAnimation keeps its figure here; there is no public accessor
+    figure = movie._fig
     title = figure._suptitle.get_text()
     expected = solve_setting(alphas[-1], 0.99, 100.0, "original")
     assert f"alpha={alphas[-1]:g}," in title and "goal=100" in title

@@ -56,9 +56,8 @@ def test_transition_table_on_a_non_square_grid(small_grid):
 
 
 def test_tall_grid_bounds_use_rows_for_up_down_and_columns_for_left_right():
-    grid = GridWorld(
-        np.zeros((4, 2)), (3, 1)
-    )  # 4 rows, 2 columns: the post's swapped check fails here
+    # 4 rows, 2 columns: the post's swapped check fails here
+    grid = GridWorld(np.zeros((4, 2)), (3, 1))
     bottom_right = grid.to_state(3, 1)
     assert grid.step(torch.tensor([bottom_right] * 5), torch.arange(5)).tolist() == [
         bottom_right,

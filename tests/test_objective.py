@@ -58,13 +58,11 @@ def test_loss_gradient_is_the_discounted_score_times_the_weight():
 
 def test_loss_treats_returns_as_constants():
     log_probs = torch.tensor([[-1.0]], requires_grad=True)
-    returns = soft_rewards_to_go(
-        torch.tensor([[1.0]]), log_probs, 1.0, 0.9
-    )  # depends on log_probs
+    # depends on log_probs
+    returns = soft_rewards_to_go(torch.tensor([[1.0]]), log_probs, 1.0, 0.9)
     maxent_pg_loss(log_probs, returns, 0.9).backward()
-    assert log_probs.grad.item() == pytest.approx(
-        -2.0
-    )  # -(r - alpha log pi), no extra path
+    # -(r - alpha log pi), no extra path
+    assert log_probs.grad.item() == pytest.approx(-2.0)
 
 
 def test_a_negative_alpha_flips_the_entropy_term_as_the_post_did():

@@ -18,9 +18,8 @@ def test_log_probs_are_the_log_softmax_of_the_logits(small_grid):
     policy = random_tabular_(TabularSoftmaxPolicy(small_grid), seed=0)
     states = torch.tensor([0, 3, 5])
     logits = policy.table.detach()[states].double()
-    expected = logits - torch.log(
-        torch.exp(logits).sum(dim=1, keepdim=True)
-    )  # textbook formula
+    # textbook formula
+    expected = logits - torch.log(torch.exp(logits).sum(dim=1, keepdim=True))
     assert torch.allclose(policy.log_probs(states).double(), expected, atol=1e-6)
 
 
@@ -30,9 +29,8 @@ def test_log_probs_stay_finite_and_exact_for_extreme_logits(small_grid):
         policy.table[0] = torch.tensor([200.0, 0.0, 0.0, 0.0, 0.0])
     log_p = policy.log_probs(torch.tensor([0]))[0]
     assert torch.isfinite(log_p).all()
-    assert log_p[1].item() == pytest.approx(
-        -200.0
-    )  # log(p + 1e-4) would report about -9.2
+    # log(p + 1e-4) would report about -9.2
+    assert log_p[1].item() == pytest.approx(-200.0)
 
 
 def test_zero_parameters_give_the_uniform_policy(small_grid):
@@ -75,9 +73,8 @@ def test_log_probs_without_states_is_the_whole_table(small_grid):
     table = policy.log_probs()
     assert table.shape == (6, 5)
     assert torch.equal(table, policy.log_probs(torch.arange(6)))
-    assert torch.equal(
-        policy(torch.arange(6)), table
-    )  # calling the policy is log_probs
+    # calling the policy is log_probs
+    assert torch.equal(policy(torch.arange(6)), table)
 
 
 def test_states_outside_the_grid_are_rejected(small_grid):

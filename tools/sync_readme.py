@@ -36,9 +36,8 @@ def first_sentence(path: Path) -> str:
     """The first sentence of a module's docstring, on one line."""
     docstring = ast.get_docstring(ast.parse(path.read_text())) or ""
     text = " ".join(docstring.split())
-    text = re.sub(
-        r":\w+:`~?(?:[\w.]+\.)?([\w]+)`", r"`\1`", text
-    )  # :class:`~a.B` -> `B`
+    # :class:`~a.B` -> `B`
+    text = re.sub(r":\w+:`~?(?:[\w.]+\.)?([\w]+)`", r"`\1`", text)
     text = text.replace("``", "`")
     match = re.match(r"(.+?\.)(\s|$)", text)
     return (match.group(1) if match else text).rstrip(".") + "."

@@ -22,9 +22,8 @@ def glue(name: str, value, display_value: bool = False) -> None:
     also shown.
     """
     shell = get_ipython()
-    if (
-        shell is None
-    ):  # plain Python (a script, a test): there is no notebook to record into
+    # plain Python (a script, a test): there is no notebook to record into
+    if shell is None:
         return
     bundle, metadata = shell.display_formatter.format(value)
     prefix = "" if display_value else GLUE_PREFIX

@@ -26,9 +26,8 @@ class SoftmaxPolicy(nn.Module):
         self.n_states = grid.n_states
         self.n_actions = grid.n_actions
 
-    def logits(
-        self, states: torch.Tensor
-    ) -> torch.Tensor:  # pragma: no cover - abstract
+    # pragma: no cover - abstract
+    def logits(self, states: torch.Tensor) -> torch.Tensor:
         """[...] long states -> [..., 5] logits z(s)."""
         raise NotImplementedError
 
