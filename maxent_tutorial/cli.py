@@ -32,7 +32,6 @@ from .grid import GridWorld
 from .registry import METHODS, Method
 from .settings import Range, describe
 
-DEFAULT_ENV_ID = "CartPole-v1"
 EVALUATION_EPISODES = 100
 # Half the last digit the gap is printed with (a relative gap, printed in % to 4
 # places): a smaller gap, or a negative one that small, is round-off and prints as 0.
@@ -108,9 +107,9 @@ def add_method_command(commands, method: Method) -> None:
     if method.problem == "gymnasium":
         command.add_argument(
             "--env-id",
-            default=DEFAULT_ENV_ID,
-            help="a registered Gymnasium id with discrete actions and a flat "
-            f"observation vector (default: {DEFAULT_ENV_ID})",
+            default=method.env_id,
+            help="a registered Gymnasium id with a flat observation vector "
+            f"(default: {method.env_id}, the chapter's task)",
         )
     add_settings_options(command, method.config)
     if method.name == "pg":
@@ -282,10 +281,20 @@ def report_gymnasium(method: Method, history, env_id: str) -> None:
     config = history.settings
     print(f"{method.name} on {env_id}: {method.summary}")
     print(f"settings: {changed_settings(config)}")
-    for greedy in (False, True):
-        act = policy_actor(history.policy, greedy=greedy, seed=config.seed)
+    if hasattr(history.policy, "mean_action"):  # a Gaussian actor (continuous actions)
+        from .deep.continuous_sac import mean_actor
+
+        actors = [("mean action", mean_actor(history.policy))]
+    else:
+        actors = [
+            (name, policy_actor(history.policy, greedy=greedy, seed=config.seed))
+            for name, greedy in (
+                ("sampled actions", False),
+                ("most probable action", True),
+            )
+        ]
+    for actions, act in actors:
         returns = evaluate(env_id, act, n_episodes=EVALUATION_EPISODES)
-        actions = "most probable action" if greedy else "sampled actions"
         print(
             f"evaluation return over {EVALUATION_EPISODES} episodes ({actions}): "
             f"mean {returns.mean():.1f}, min {returns.min():.0f}, "

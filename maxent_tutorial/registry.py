@@ -27,7 +27,8 @@ from .tabular.soft_q import SoftQConfig, train_soft_q
 @dataclass(frozen=True)
 class Method:
     """One method: its name on the command line, its trainer and settings, where it
-    runs (``"grid"`` or ``"gymnasium"``), its chapter and a one-line summary."""
+    runs (``"grid"`` or ``"gymnasium"``), its chapter, a one-line summary and, for a
+    Gymnasium method, the task it is taught on (the command line's default)."""
 
     name: str
     train: Callable
@@ -35,6 +36,7 @@ class Method:
     problem: str
     chapter: int
     summary: str
+    env_id: str | None = None
 
 
 METHODS = {
@@ -71,6 +73,7 @@ METHODS = {
             "gymnasium",
             14,
             "maximum-entropy policy gradient with an MLP policy",
+            "CartPole-v1",
         ),
         Method(
             "deep-sac",
@@ -79,6 +82,7 @@ METHODS = {
             "gymnasium",
             14,
             "discrete soft actor-critic with MLP actor and twin critics",
+            "CartPole-v1",
         ),
         Method(
             "continuous-sac",
@@ -88,6 +92,7 @@ METHODS = {
             15,
             "soft actor-critic for continuous actions: squashed Gaussian actor, "
             "twin critics, temperature learned",
+            "Pendulum-v1",
         ),
     )
 }
