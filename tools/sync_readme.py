@@ -112,6 +112,38 @@ RESULTS = [
         "benchmarks/bench_sac_grid.py",
     ),
     (
+        "SAC on the linear-quadratic problem: learned mean gain against the exact "
+        "soft-optimal gain (relative error, median)",
+        "lqr_sac",
+        ("gain_error",),
+        "{:+.2%}",
+        "benchmarks/bench_lqr_sac.py",
+    ),
+    (
+        "SAC on the linear-quadratic problem: learned standard deviation against the "
+        "exact one (relative error, median)",
+        "lqr_sac",
+        ("std_error",),
+        "{:+.2%}",
+        "benchmarks/bench_lqr_sac.py",
+    ),
+    (
+        "SAC on the linear-quadratic problem: learned alpha against the exact alpha* "
+        "(relative error, median)",
+        "lqr_sac",
+        ("alpha_error",),
+        "{:+.2%}",
+        "benchmarks/bench_lqr_sac.py",
+    ),
+    (
+        "Temperature explorer: processor time of one update after a slider is "
+        "released, rendering included (median, seconds)",
+        "explorer",
+        ("alpha change cpu_seconds",),
+        "{:.2f}",
+        "benchmarks/bench_explorer.py",
+    ),
+    (
         "Tabular SAC: speed-up per step over the previous implementation",
         "sac_speed",
         ("ratio",),
@@ -145,7 +177,7 @@ def results_block() -> str:
         record = load_result(name)
         value = lookup(record, path)
         value = fmt(value) if callable(fmt) else fmt.format(value)
-        seeds = len(record["seeds"])
+        seeds = len(record["seeds"]) or "-"
         rows.append(f"| {what} | {value} | {seeds} | `{how}` |")
     return "\n".join(rows)
 
