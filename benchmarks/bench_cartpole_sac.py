@@ -10,7 +10,8 @@ other setting is the ``DeepSACConfig`` default, written into each row):
   both with 16 copies (16 updates per vector step) and with one copy; the two arms
   at 1 separate the number of updates from the number of copies;
 * the target entropy, 0.1 and 0.5 nats beside 0.3, at 1/16 updates per step (does
-  the temperature explain the fall?) and at one update per step;
+  the temperature explain the fall?); ``ARMS`` also defines them at one update per
+  step, which the stored result does not include (15 minutes of one core a seed);
 * the Polyak rate of the target critics at 1/16 updates per step, 16 x 0.005 = 0.08:
   the critics' estimate can rise by about a fraction tau (1 - gamma) of the way to the
   soft value per update, so this gives 1/16 of the updates the pace of 1 update per
@@ -29,13 +30,22 @@ curve, alpha and the last minibatch's entropy at each snapshot.
 
 One torch thread. Runs are saved one by one (``cartpole_sac_partial`` until the end);
 ``--append NAME ...`` starts from the rows of stored results (made by earlier
-invocations, on the same machine) and keeps their commands in ``commands``. The
-stored result was made with
+invocations, on the same machine) and keeps their commands in ``commands``. The stored
+result was made by two processes side by side, then merged (about 1-2 minutes of one
+core per seed at 1/16 update per environment step, 15 at one; the machine was shared,
+so compare seconds only within an arm):
 
-    python benchmarks/bench_cartpole_sac.py
+    python benchmarks/bench_cartpole_sac.py --plan "1/16=0,1,2,3,4" \
+        "1/4=0,1,2,3,4" "1/16, H 0.1=0,1,2,3,4" "1/16, H 0.5=0,1,2,3,4" \
+        "1, 16 copies=0,1,2"
+    python benchmarks/bench_cartpole_sac.py --plan "1/16, tau 0.08=0,1,2,3,4" \
+        --output cartpole_sac_tau
+    python benchmarks/bench_cartpole_sac.py --append cartpole_sac cartpole_sac_tau \
+        --plan
 
-(see ``command``/``commands`` in the record for the arms and seeds; about 15 minutes
-of one core per seed at one update per environment step, 1-2 at 1/16).
+The arm "1, 1 copy" (one update per environment step with one copy, the defaults of
+``DeepSACConfig``) has no runs here: its five seeds are the ``deep_sac`` rows of
+``benchmarks/bench_cartpole.py``, which records the same evaluations and diagnostics.
 
 Writes ``maxent_tutorial/results/cartpole_sac.json``.
 """
@@ -189,12 +199,12 @@ def main() -> None:
         "--plan",
         nargs="*",
         default=[
-            "1, 1 copy=0,1,2",
             "1/16=0,1,2,3,4",
-            "1, 16 copies=0,1,2",
             "1/4=0,1,2,3,4",
             "1/16, H 0.1=0,1,2,3,4",
             "1/16, H 0.5=0,1,2,3,4",
+            "1, 16 copies=0,1,2",
+            "1/16, tau 0.08=0,1,2,3,4",
         ],
         help="runs, each ARM=SEED,SEED,... (ARM one of ARMS)",
     )
@@ -250,7 +260,7 @@ def main() -> None:
             flush=True,
         )
     save(args.output)
-    result_path(f"{args.output}_partial").unlink()
+    result_path(f"{args.output}_partial").unlink(missing_ok=True)
     print(f"wrote {result_path(args.output)}")
 
 

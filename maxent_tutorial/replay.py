@@ -79,7 +79,7 @@ class ReplayBuffer:
         n_new = min(len(actions), self.buffer_size)
         start = self.position
         n_end = min(n_new, self.buffer_size - start)  # slots left before the ring ends
-        skip = len(actions) - n_new  # a batch larger than the buffer: its first rows
+        skip = len(actions) - n_new  # the first rows of a batch larger than the buffer
         split = skip + n_end
         for store, values in (
             (self.observations, observations),

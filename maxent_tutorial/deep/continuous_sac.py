@@ -423,10 +423,15 @@ def train_continuous_sac(
     actor_adam = adam(actor.parameters(), config.actor_lr)
     critic_adam = adam(critics.parameters(), config.critic_lr)
     log_alpha = math.log(config.alpha)
+    # fmt: skip
     buffer = ReplayBuffer(
-        config.buffer_size, (n_inputs,), torch.float32, (n_actions,), torch.float32,
+        config.buffer_size,
+        (n_inputs,),
         torch.float32,
-    )  # fmt: skip
+        (n_actions,),
+        torch.float32,
+        torch.float32,
+    )
     generator = torch.Generator().manual_seed(config.seed)
     curve = Curve(start)
     observation, _ = env.reset(seed=config.seed)
@@ -436,10 +441,14 @@ def train_continuous_sac(
         action, next_observation, reward, terminated, truncated = collect(
             env, observation, actor, generator, bounds if warm_up else None
         )
+        # fmt: skip
         buffer.add(
-            observation[None], next_observation[None], action[None], [reward],
+            observation[None],
+            next_observation[None],
+            action[None],
+            [reward],
             [terminated],
-        )  # fmt: skip
+        )
         curve.episode_return += reward
         observation = next_observation
         if terminated or truncated:
@@ -448,10 +457,17 @@ def train_continuous_sac(
         for _ in range(0 if warm_up else config.gradient_steps):
             batch = buffer.sample(config.batch_size, generator)
             alpha = math.exp(log_alpha)
+            # fmt: skip
             update_critics(
-                critics, targets, critic_adam, actor, batch, alpha, config.discount,
+                critics,
+                targets,
+                critic_adam,
+                actor,
+                batch,
+                alpha,
+                config.discount,
                 generator,
-            )  # fmt: skip
+            )
             curve.entropy = update_actor(
                 actor, actor_adam, critics, batch, alpha, generator
             )
@@ -463,10 +479,16 @@ def train_continuous_sac(
         if step % config.record_every == 0:
             curve.record(step, math.exp(log_alpha), actor)
     env.close()
+    # fmt: skip
     return ContinuousSACHistory(
-        actor, critics, **curve.arrays(), snapshots=curve.snapshots,
-        num_timesteps=config.total_timesteps, env_id=env_id, settings=config,
-    )  # fmt: skip
+        actor,
+        critics,
+        **curve.arrays(),
+        snapshots=curve.snapshots,
+        num_timesteps=config.total_timesteps,
+        env_id=env_id,
+        settings=config,
+    )
 
 
 def mean_actor(policy: GaussianPolicy):

@@ -1,17 +1,33 @@
 """Discrete soft actor-critic with small neural networks on a Gymnasium task.
 
-The book's chapter 14. The same updates as the tabular SAC of chapter 13
+The book's chapter 14. The same losses as the tabular SAC of chapter 13
 (:mod:`maxent_tutorial.tabular.sac`: ``sac-critic-target``, ``sac-actor-loss``,
 ``polyak``, ``dual-step``), with MLPs in place of the tables and the shared
-:class:`~maxent_tutorial.replay.ReplayBuffer` of observations. Episode ends follow
-:mod:`maxent_tutorial.deep.common`: the critic's target stops at a termination and
-bootstraps at a truncation, and the step after an episode's end (next-step autoreset)
-is not stored. Unlike the grid's version, nothing is updated before
-``learning_starts``, and both critics share one minibatch (their networks start from
-different weights, so they stay different).
+:class:`~maxent_tutorial.replay.ReplayBuffer` of observations. Where it departs from
+chapter 13 (the chapter says why):
+
+* the critics are networks that take Adam steps on the squared error to their target
+  (the tables moved each sampled pair to its mean target);
+* both critics and the actor learn from one shared minibatch (the tables needed one
+  each; the networks start from different weights, so they stay different);
+* the temperature's dual step uses the minibatch's mean entropy, over replayed states
+  (chapter 13 averaged over the walkers' current states, draws of the discounted
+  occupancy);
+* nothing is updated before ``learning_starts`` (Stable-Baselines3's meaning; chapter
+  13's warm-up held only alpha);
+* episodes end (:mod:`maxent_tutorial.deep.common`): the critic's target stops at a
+  termination and bootstraps at a truncation, and the step after an episode's end
+  (next-step autoreset) is not stored;
+* ``gradient_steps`` updates follow each vector step of ``n_envs`` copies that stored
+  transitions; the defaults take one per environment step, as Stable-Baselines3's SAC
+  does (at 1/16 per step, CartPole's critics stayed held by the pace of their targets,
+  ``benchmarks/bench_cartpole_sac.py``).
 
 :func:`train_deep_sac` reads as SAC's pseudocode: collect, store, then per gradient
-step update the critics, the actor, the temperature and the target critics.
+step update the critics, the actor, the temperature and the target critics. Every
+``record_every`` environment steps it records alpha, the minibatch entropy and a
+snapshot of the networks; :func:`critic_against_returns` compares a snapshot's critics
+with the Monte-Carlo soft return of the same states (the book's diagnostics).
 """
 
 from __future__ import annotations
@@ -58,7 +74,7 @@ class DeepSACConfig(Settings):
     """Settings of discrete SAC on a Gymnasium task (Stable-Baselines3's names).
 
     The defaults take one update per environment step (``gradient_steps / n_envs``),
-    as Stable-Baselines3's and CleanRL's SAC do: with 16 copies and one update per
+    as Stable-Baselines3's SAC does by default: with 16 copies and one update per
     vector step (1/16 per environment step) CartPole-v1's return rose, then fell
     (``benchmarks/bench_cartpole_sac.py``, the book's chapter 14)."""
 
