@@ -81,6 +81,7 @@ class ReplayBuffer:
         n_end = min(n_new, self.buffer_size - start)  # slots left before the ring ends
         skip = len(actions) - n_new  # the first rows of a batch larger than the buffer
         split = skip + n_end
+        fits = n_end == len(actions)  # the whole batch fits before the ring's end
         for store, values in (
             (self.observations, observations),
             (self.next_observations, next_observations),
@@ -89,7 +90,7 @@ class ReplayBuffer:
             (self.terminated, terminated),
         ):
             values = torch.as_tensor(values)  # copied into the store's dtype
-            if n_end == len(values):  # the whole batch fits before the ring's end
+            if fits:
                 store[start : start + n_end] = values
             else:  # the last n_new rows: n_end up to the ring's end, the rest from 0
                 store[start : start + n_end] = values[skip:split]

@@ -261,6 +261,23 @@ def test_a_short_run_records_every_record_every_steps():
     assert history.settings.record_every == 400
 
 
+def test_states_past_255_are_stored_exactly():
+    # the buffer keeps states in one byte only where they fit: state 299 must not wrap
+    # to 43. One update from the start: the critics move at (299, a) alone, to
+    # y = R + gamma * alpha * log 5 > 0 (uniform actor, zero target critics)
+    grid = GridWorld([[0.0] * 300], (0, 299))
+    history = train_sac(
+        grid,
+        total_timesteps=10,
+        n_envs=10,
+        warmup_steps=0,
+        batch_size=4,
+        buffer_size=10,
+    )
+    assert (history.q_values[:, 299] > 0).any()
+    assert (history.q_values[:, 299 - 256] == 0).all()
+
+
 def test_same_seed_gives_the_same_run(small_grid):
     settings = dict(total_timesteps=2000, n_envs=20, warmup_steps=200, batch_size=32)
     first = train_sac(small_grid, seed=7, **settings)

@@ -187,7 +187,8 @@ def collect(next_states, cumulative, walkers, start_state, discount, generator):
         NumPy arrays as in the grid's rollout).
     """
     uniforms = torch.rand(2, len(walkers), generator=generator).numpy()  # [2, W]
-    actions = inverse_cdf(cumulative[walkers], uniforms[0])  # a ~ pi(.|s)
+    at_walkers = cumulative.take(walkers, axis=0)  # cumulative[walkers], [W, 4]
+    actions = inverse_cdf(at_walkers, uniforms[0])  # a ~ pi(.|s)
     next_walkers = next_states[walkers, actions]
     restart = uniforms[1] > discount
     return actions, next_walkers, np.where(restart, start_state, next_walkers)
@@ -203,11 +204,11 @@ def sample_minibatches(buffer, batch_size, generator):
 
     Returns:
         [2, B] states and [2, B] actions, row i for critic i, and [B] states for the
-        actor.
+        actor, in the buffer's integer dtype.
     """
-    index = torch.randint(len(buffer), (3 * batch_size,), generator=generator)
-    states = buffer.observations.index_select(0, index).numpy()  # [3B]
-    actions = buffer.actions.index_select(0, index[: 2 * batch_size]).numpy()  # [2B]
+    index = torch.randint(len(buffer), (3 * batch_size,), generator=generator).numpy()
+    states = buffer.observations.numpy().take(index)  # [3B]
+    actions = buffer.actions.numpy().take(index[: 2 * batch_size])  # [2B]
     critic_states = states[: 2 * batch_size].reshape(2, batch_size)
     return critic_states, actions.reshape(2, batch_size), states[2 * batch_size :]
 
@@ -339,7 +340,12 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
     critics = np.zeros((2, *shape))  # Q_1, Q_2
     target_critics = critics.copy()  # Qbar_1, Qbar_2
     log_alpha = math.log(config.alpha)
-    buffer = ReplayBuffer(config.buffer_size)
+    # states and actions in one byte each where they fit: the minibatches' random reads
+    # from the buffer, a large part of an update's cost, then stay in the cache
+    pair_dtype = torch.uint8 if grid.n_states <= 256 else torch.long
+    buffer = ReplayBuffer(
+        config.buffer_size, observation_dtype=pair_dtype, action_dtype=pair_dtype
+    )
     uniform_cdf = np.full(shape, 1 / grid.n_actions).cumsum(1)[:, :-1]  # c_j(s)
     walkers = np.full(config.n_envs, grid.start_state)
     never = np.zeros(config.n_envs, dtype=bool)  # the grid never terminates
