@@ -199,12 +199,12 @@ def test_a_short_sac_run_on_lqr_moves_the_gain_towards_the_exact_gain():
     problem = LQRProblem()
     exact = soft_lqr(problem, lqr_optimal_temperature(problem, -1.0))
     history = train_continuous_sac(
-        LQR_ENV_ID, total_timesteps=1500, record_every=500, **LQR_SETTINGS
+        LQR_ENV_ID, total_timesteps=1000, record_every=250, **LQR_SETTINGS
     )
     gains = [s["mean.weight"].item() for s in history.snapshots]
     errors = [abs(gain / exact.gain[0, 0] - 1) for gain in gains]
-    assert errors[0] == 1.0  # the actor starts with no feedback, W = 0
-    assert errors[-1] < 0.25 and errors[-1] < errors[1]
+    assert errors[:2] == [1.0, 1.0]  # W = 0, no feedback, until updates begin
+    assert errors[-1] < 0.2  # 500 updates later
 
 
 @pytest.mark.slow

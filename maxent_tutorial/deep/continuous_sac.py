@@ -5,8 +5,8 @@ of the actor's loss flows through the sampled action; for bounded actions the sa
 squashed by tanh into the action space's bounds, and its log-density corrected by the
 log-determinant of that map. The book's labels:
 
-* ``reparameterised-sample``: u = mu_theta(s) + sigma_theta(s) xi, xi ~ Normal(0, I)
-  (drawn from the run's generator), log Normal(u; mu, sigma) = sum_i (-xi_i^2 / 2 -
+* ``reparameterised-sample``: u = mu_theta(s) + sigma_theta(s) zeta, zeta ~ Normal(0, I)
+  (drawn from the run's generator), log Normal(u; mu, sigma) = sum_i (-zeta_i^2 / 2 -
   log sigma_i - log(2 pi) / 2);
 * ``squashed-log-prob``: a = low + (high - low) (tanh(u) + 1) / 2, log pi(a|s) = log
   Normal(u; mu, sigma) - sum_i log((high_i - low_i) / 2 (1 - tanh^2 u_i));
@@ -62,11 +62,12 @@ LOG_STD_BOUNDS = (-20.0, 2.0)  # an MLP's log sigma is clipped here (Spinning Up
 
 
 def reparameterised_sample(mean, log_std, generator: torch.Generator):
-    """[..., m] mu, log sigma -> ([..., m] u = mu + sigma xi, [...] log Normal(u; mu,
-    sigma)) with xi ~ Normal(0, I) from ``generator`` (``reparameterised-sample``)."""
-    xi = torch.randn(mean.shape, generator=generator, dtype=mean.dtype)
-    log_prob = (-0.5 * xi**2 - log_std - 0.5 * math.log(2 * math.pi)).sum(-1)
-    return mean + log_std.exp() * xi, log_prob
+    """[..., m] mu, log sigma -> ([..., m] u = mu + sigma zeta, [...] log Normal(u;
+    mu, sigma)) with zeta ~ Normal(0, I) from ``generator``
+    (``reparameterised-sample``)."""
+    zeta = torch.randn(mean.shape, generator=generator, dtype=mean.dtype)
+    log_prob = (-0.5 * zeta**2 - log_std - 0.5 * math.log(2 * math.pi)).sum(-1)
+    return mean + log_std.exp() * zeta, log_prob
 
 
 def squash(u, log_prob, low, high):
@@ -423,7 +424,6 @@ def train_continuous_sac(
     actor_adam = adam(actor.parameters(), config.actor_lr)
     critic_adam = adam(critics.parameters(), config.critic_lr)
     log_alpha = math.log(config.alpha)
-    # fmt: skip
     buffer = ReplayBuffer(
         config.buffer_size,
         (n_inputs,),
@@ -441,7 +441,6 @@ def train_continuous_sac(
         action, next_observation, reward, terminated, truncated = collect(
             env, observation, actor, generator, bounds if warm_up else None
         )
-        # fmt: skip
         buffer.add(
             observation[None],
             next_observation[None],
@@ -457,7 +456,6 @@ def train_continuous_sac(
         for _ in range(0 if warm_up else config.gradient_steps):
             batch = buffer.sample(config.batch_size, generator)
             alpha = math.exp(log_alpha)
-            # fmt: skip
             update_critics(
                 critics,
                 targets,
@@ -479,7 +477,6 @@ def train_continuous_sac(
         if step % config.record_every == 0:
             curve.record(step, math.exp(log_alpha), actor)
     env.close()
-    # fmt: skip
     return ContinuousSACHistory(
         actor,
         critics,
