@@ -29,10 +29,20 @@ against Monte-Carlo return; see bench_cartpole_sac.py). Steps to 475 compare sam
 efficiency; seconds compare the cost on this machine, one thread, and on a shared
 machine compare only within one run (as ratios).
 
-Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt); the
-stored result was made with (about 30 minutes a seed on one thread)
+Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt). The
+stored result was made by two processes side by side, each running its seeds in turn
+(discrete SAC takes most of the time: one update per environment step, 10-20 minutes a
+seed on one thread), then merged (``--append`` starts from stored rows and runs nothing
+more when no seeds are given):
 
-    python benchmarks/bench_cartpole.py --seeds 0 1 2 3 4
+    OMP_NUM_THREADS=1 python benchmarks/bench_cartpole.py --seeds 0 1 2 \
+        --output cartpole_s012
+    OMP_NUM_THREADS=1 python benchmarks/bench_cartpole.py --seeds 3 4 \
+        --output cartpole_s34
+    python benchmarks/bench_cartpole.py --append cartpole_s012 cartpole_s34 --seeds
+
+Seconds compare only within one process: a seed's methods ran one after the other in
+the same process, so the chapter compares them per seed, as ratios.
 
 Writes ``maxent_tutorial/results/cartpole.json``.
 """
@@ -51,7 +61,7 @@ from stable_baselines3.common.env_util import make_vec_env
 
 from maxent_tutorial.deep import pg
 from maxent_tutorial.deep.common import evaluate, policy_actor
-from maxent_tutorial.results import make_record, result_path, save_result
+from maxent_tutorial.results import load_result, make_record, result_path, save_result
 
 ENV_ID, BUDGET, LEVEL = "CartPole-v1", 150_000, 475
 EVALUATE_EVERY, EVALUATION_EPISODES, EVALUATION_SEED = 10_000, 100, 10_000
@@ -226,16 +236,27 @@ def run_sb3(method: str, seed: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2, 3, 4])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument(
+        "--append",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="start from the rows of these stored results (their commands are kept)",
+    )
     parser.add_argument("--output", default="cartpole", help="result name")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    runs = []
+    runs, commands = [], []
+    for name in args.append:
+        stored = load_result(name)
+        runs += stored["rows"]
+        commands += stored.get("commands", [stored["command"]])
 
     def save(name: str) -> None:
         record = make_record(
-            args.seeds,
+            sorted({run["seed"] for run in runs}),
             runs,
             medians_by(runs, "method"),
             settings={
@@ -248,8 +269,9 @@ def main() -> None:
                 "zoo": ZOO,
             },
             note="one process, one torch thread, seeds in turn; shared machine: "
-            "compare seconds within this run",
+            "compare seconds within one process (a row's process: its command)",
         )
+        record["commands"] = commands + [record["command"]]
         save_result(name, record)
 
     for seed in args.seeds:  # seed by seed, so a change of load hits every method
@@ -270,7 +292,7 @@ def main() -> None:
                 flush=True,
             )
     save(args.output)
-    result_path(f"{args.output}_partial").unlink()
+    result_path(f"{args.output}_partial").unlink(missing_ok=True)
     print(f"wrote {result_path(args.output)}")
 
 

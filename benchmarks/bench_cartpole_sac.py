@@ -7,8 +7,9 @@ other setting is the ``DeepSACConfig`` default, written into each row):
 
 * updates per environment step, ``gradient_steps / n_envs``: 1/16 (the settings the
   chapter used before: 16 copies, one update per vector step), 1/4, and 1, the last
-  both with 16 copies (16 updates per vector step) and with one copy; the two arms
-  at 1 separate the number of updates from the number of copies;
+  both with 16 copies (16 updates per vector step) and with one copy (the stored
+  result has one seed of the first, five of the second: not enough to separate the
+  number of updates from the number of copies);
 * the target entropy, 0.1 and 0.5 nats beside 0.3, at 1/16 updates per step (does
   the temperature explain the fall?); ``ARMS`` also defines them at one update per
   step, which the stored result does not include (15 minutes of one core a seed);
@@ -28,20 +29,21 @@ of each episode. Reported per run: the evaluations, the steps and training secon
 (evaluations excluded) to the first evaluation averaging 475 or more, the training
 curve, alpha and the last minibatch's entropy at each snapshot.
 
-One torch thread. Runs are saved one by one (``cartpole_sac_partial`` until the end);
+One torch thread. Runs are saved one by one (``<output>_partial`` until the end);
 ``--append NAME ...`` starts from the rows of stored results (made by earlier
 invocations, on the same machine) and keeps their commands in ``commands``. The stored
-result was made by two processes side by side, then merged (about 1-2 minutes of one
-core per seed at 1/16 update per environment step, 15 at one; the machine was shared,
-so compare seconds only within an arm):
+result merges the runs of four processes: ``cartpole_sac_first`` (the arms 1/16 and
+1/4, seeds 0 to 3 of 1/4; the process was stopped there), ``cartpole_sac_copies16``
+(seed 0 of "1, 16 copies"; stopped after it), ``cartpole_sac_tau`` and
+``cartpole_sac_more`` (seed 4 of 1/4, the two target entropies). The machine was
+shared and loaded differently for each, so compare seconds only within an arm of one
+process; environment steps and evaluations do not depend on the load (a run with the
+same seed and settings repeats them exactly on this machine):
 
-    python benchmarks/bench_cartpole_sac.py --plan "1/16=0,1,2,3,4" \
-        "1/4=0,1,2,3,4" "1/16, H 0.1=0,1,2,3,4" "1/16, H 0.5=0,1,2,3,4" \
-        "1, 16 copies=0,1,2"
-    python benchmarks/bench_cartpole_sac.py --plan "1/16, tau 0.08=0,1,2,3,4" \
-        --output cartpole_sac_tau
-    python benchmarks/bench_cartpole_sac.py --append cartpole_sac cartpole_sac_tau \
-        --plan
+    python benchmarks/bench_cartpole_sac.py --plan "1/4=4" \
+        "1/16, H 0.1=0,1,2,3,4" "1/16, H 0.5=0,1,2,3,4" --output cartpole_sac_more
+    python benchmarks/bench_cartpole_sac.py --append cartpole_sac_first \
+        cartpole_sac_copies16 cartpole_sac_tau cartpole_sac_more --plan
 
 The arm "1, 1 copy" (one update per environment step with one copy, the defaults of
 ``DeepSACConfig``) has no runs here: its five seeds are the ``deep_sac`` rows of

@@ -21,10 +21,13 @@ are not), with the process's CPU time beside it. The machine may be shared: comp
 times within one run, as ratios; CPU time moves less with the machine's load.
 
 Stable-Baselines3 lives in its own environment (see benchmarks/requirements.txt); the
-stored result was made with
+stored result was made in ``benchmarks/``, while other jobs (two other benchmarks among
+them) shared the machine's two cores, with
 
-    OMP_NUM_THREADS=1 /work/bench_venv/bin/python benchmarks/bench_pendulum.py \\
-        --seeds 0 1 2 3 4
+    OMP_NUM_THREADS=1 /work/bench_venv/bin/python bench_pendulum.py \\
+        --seeds 0 1 2 3 4 --output pendulum_new
+
+and the file it wrote, ``pendulum_new.json``, renamed ``pendulum.json``.
 
 Writes ``maxent_tutorial/results/pendulum.json`` (one row per method and seed).
 """

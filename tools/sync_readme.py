@@ -136,6 +136,49 @@ RESULTS = [
         "benchmarks/bench_lqr_sac.py",
     ),
     (
+        "CartPole-v1: environment steps until a 100-episode evaluation averages 475 "
+        "(median of seeds), the book's policy gradient",
+        "cartpole",
+        ("maxent_pg", "steps_to_475"),
+        "{:,.0f}",
+        "benchmarks/bench_cartpole.py",
+    ),
+    (
+        "The same for the book's discrete SAC (one update per environment step)",
+        "cartpole",
+        ("deep_sac", "steps_to_475"),
+        "{:,.0f}",
+        "benchmarks/bench_cartpole.py",
+    ),
+    (
+        "The same for Stable-Baselines3 PPO at rl-baselines3-zoo's tuned settings",
+        "cartpole",
+        ("sb3_ppo_zoo", "steps_to_475"),
+        "{:,.0f}",
+        "benchmarks/bench_cartpole.py",
+    ),
+    (
+        "Pendulum-v1, 20 000 steps: the book's SAC's final evaluation return (median)",
+        "pendulum",
+        ("book_sac", "final_return"),
+        "{:.1f}",
+        "benchmarks/bench_pendulum.py",
+    ),
+    (
+        "The same for Stable-Baselines3 SAC at rl-baselines3-zoo's settings",
+        "pendulum",
+        ("sb3_sac", "final_return"),
+        "{:.1f}",
+        "benchmarks/bench_pendulum.py",
+    ),
+    (
+        "Pendulum-v1: the book's SAC's processor time over SB3 SAC's (ratio of the medians)",
+        "pendulum",
+        ("comparison", "cpu_seconds_ratio"),
+        "{:.2f}",
+        "benchmarks/bench_pendulum.py",
+    ),
+    (
         "Temperature explorer: processor time of one update after a slider is "
         "released, rendering included (median, seconds)",
         "explorer",
