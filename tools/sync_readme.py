@@ -172,7 +172,8 @@ RESULTS = [
         "benchmarks/bench_pendulum.py",
     ),
     (
-        "Pendulum-v1: the book's SAC's processor time over SB3 SAC's (ratio of the medians)",
+        "Pendulum-v1: the book's SAC's processor time over SB3 SAC's (ratio of the "
+        "medians)",
         "pendulum",
         ("comparison", "cpu_seconds_ratio"),
         "{:.2f}",
