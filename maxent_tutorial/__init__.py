@@ -78,6 +78,8 @@ from .tabular.gradients import (
     exact_policy_gradient,
     gradient_estimates,
     gradient_mse,
+    largest_z_score,
+    logit_gradient,
     sampled_policy_gradient,
 )
 from .tabular.natural import (
@@ -182,6 +184,8 @@ __all__ = [
     "exact_policy_gradient",
     "gradient_estimates",
     "gradient_mse",
+    "largest_z_score",
+    "logit_gradient",
     "sampled_policy_gradient",
     "NaturalGradient",
     "conjugate_gradient",

@@ -2,9 +2,13 @@
 
 Every method's config is a frozen dataclass derived from :class:`Settings`, and every
 field is declared with :func:`setting`: its default, its one-line meaning, and its
-check (a :class:`Range` or a tuple of choices). The checks run once, when the config is
-built; the code that reads a config trusts it. The command line is generated from the
-same fields, so its help states the ranges the checks enforce.
+check (a :class:`Range` or a tuple of choices); a field that several configs declare
+alike takes its meaning and check from the shared vocabulary :data:`SHARED`
+(:func:`shared`), and only its default from the config. The checks run once, when the
+config is built, then the rules between fields (:meth:`Settings.check`, with
+:meth:`Settings.check_order` for the common one: ``batch_size`` at most
+``buffer_size``); the code that reads a config trusts it. The command line is generated
+from the same fields, so its help states the ranges the checks enforce.
 
 One vocabulary across methods (the names CleanRL and Stable-Baselines3 readers know):
 ``total_timesteps`` (the budget, environment steps), ``n_envs`` (copies of the
@@ -69,6 +73,31 @@ def setting(default, help: str, check: Range | tuple | None = None, *, optional=
     )
 
 
+# The shared vocabulary: the one-line meaning and the check of a field that several
+# configs declare alike (with :func:`shared`), each with its own default; a config whose
+# field means more spells it out with :func:`setting`.
+SHARED = {
+    "n_envs": ("walkers stepping the grid together", POSITIVE_INT),
+    "discount": ("discount gamma", DISCOUNT),
+    "alpha": ("entropy temperature (start value with a target entropy)", POSITIVE),
+    "buffer_size": ("replay buffer capacity, transitions", POSITIVE_INT),
+    "record_every": ("environment steps between records", POSITIVE_INT),
+    "tau": ("Polyak rate of the target critics", STEP_FRACTION),
+    "alpha_lr": ("dual step size on log alpha", POSITIVE),
+    "actor_lr": ("the actor's Adam learning rate", POSITIVE),
+    "lr": ("Adam's learning rate", POSITIVE),
+    "seed": ("seed of the one generator", NON_NEGATIVE_INT),
+}
+
+
+def shared(name: str, default, check: Range | None = None):
+    """The field ``name`` of the shared vocabulary (:data:`SHARED`) with this config's
+    default; ``check`` replaces the shared one where a method allows more (a
+    finite-horizon method takes discount = 1)."""
+    meaning, shared_check = SHARED[name]
+    return setting(default, meaning, check or shared_check)
+
+
 def describe(item: dataclasses.Field) -> str:
     """The help line of one field: its meaning, what its check allows, its default."""
     check = item.metadata["check"]
@@ -102,6 +131,16 @@ class Settings:
 
     def check(self) -> None:
         """Rules between fields (a subclass overrides this); raise ``ValueError``."""
+
+    def check_order(self, low: str, high: str, strict: bool = False, why: str = ""):
+        """Raise ``ValueError`` naming both fields unless ``low`` <= ``high`` (``<`` if
+        ``strict``); ``why`` ends the message."""
+        small, large = getattr(self, low), getattr(self, high)
+        if small > large or (strict and small == large):
+            relation = "below" if strict else "at most"
+            raise ValueError(
+                f"{low} ({small}) must be {relation} {high} ({large}){why}"
+            )
 
     def replace(self, **overrides):
         """A copy with some fields changed (checked again); unknown names raise

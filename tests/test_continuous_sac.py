@@ -4,6 +4,7 @@ the settings' errors, and SAC on the linear-quadratic problem against its exact
 answer (maxent_tutorial.exact_lqr)."""
 
 import math
+from dataclasses import fields
 
 import gymnasium as gym
 import numpy as np
@@ -23,6 +24,7 @@ from maxent_tutorial.deep.continuous_sac import (
     squash,
     train_continuous_sac,
 )
+from maxent_tutorial.deep.sac import DeepSACConfig, NetworkSACSettings
 from maxent_tutorial.exact_lqr import lqr_optimal_temperature, soft_lqr
 from maxent_tutorial.lqr import LQR_ENV_ID, LQRProblem
 
@@ -156,6 +158,12 @@ def test_quadratic_critic_holds_any_quadratic_of_state_and_action():
 def test_config_errors_name_the_argument(overrides, named):
     with pytest.raises((TypeError, ValueError), match=named):
         ContinuousSACConfig(**overrides)
+
+
+def test_discrete_and_continuous_sac_share_the_network_settings():
+    shared = {item.name: item.default for item in fields(NetworkSACSettings)}
+    for config in (ContinuousSACConfig(), DeepSACConfig()):
+        assert {name: getattr(config, name) for name in shared} == shared
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,10 @@ from maxent_tutorial import (
     exact_policy_gradient,
     gradient_estimates,
     gradient_mse,
+    largest_z_score,
+    logit_gradient,
     maxent_pg_loss,
+    soft_policy_values,
     soft_rewards_to_go,
 )
 
@@ -57,7 +60,6 @@ def estimates_for(grid, policy, baseline, seed=0):
 
 def test_exact_gradient_matches_finite_differences(small_grid, policy):
     exact = exact_policy_gradient(small_grid, policy, ALPHA, DISCOUNT)
-    from maxent_tutorial import soft_policy_values
 
     table = policy.table.detach().double()
     for index in (0, 7, 18, 29):
@@ -129,3 +131,27 @@ def test_gradient_mse_is_the_mean_squared_distance():
     ) == pytest.approx((1 + 5) / 2)
     with pytest.raises(ValueError, match="estimates must be \\[N, P\\]"):
         gradient_mse(estimates, torch.zeros(3))
+
+
+def test_the_logit_gradient_of_the_start_value_is_the_exact_gradient(
+    small_grid, policy
+):
+    start = small_grid.start_state
+
+    def start_value(probs):
+        return soft_policy_values(small_grid, probs, ALPHA, DISCOUNT)[start]
+
+    by_logits = logit_gradient(start_value, policy.table)
+    exact = exact_policy_gradient(small_grid, policy, ALPHA, DISCOUNT)
+    # to float32 rounding: the policy's parameters, and so its gradient, are float32
+    assert torch.allclose(by_logits.flatten(), exact, rtol=0, atol=1e-6)
+
+
+def test_the_largest_z_score_by_hand():
+    # component 0: mean 2, standard error sqrt(2) / sqrt(2) = 1, so z = |2 - 1| / 1;
+    # component 1 never varies and sits on its target: z = 0, not 0 / 0
+    estimates = torch.tensor([[1.0, 0.0], [3.0, 0.0]], dtype=torch.float64)
+    target = torch.tensor([1.0, 0.0], dtype=torch.float64)
+    assert largest_z_score(estimates, target) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="estimates must be"):
+        largest_z_score(estimates, torch.zeros(3))

@@ -24,13 +24,17 @@ from maxent_tutorial import (
 )
 from maxent_tutorial.settings import (
     DISCOUNT,
+    NON_NEGATIVE_INT,
     POSITIVE,
     POSITIVE_INT,
+    SHARED,
+    UNIT_INTERVAL,
     Range,
     Settings,
     describe,
     setting,
     settings_for,
+    shared,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +91,42 @@ def test_overrides_are_checked_and_unknown_names_are_named():
         settings_for(ToyConfig, config, steps=-1)
     with pytest.raises(TypeError, match="config must be a ToyConfig"):
         settings_for(ToyConfig, {"steps": 3})
+
+
+@dataclass(frozen=True)
+class ReplayToyConfig(Settings):
+    buffer_size: int = shared("buffer_size", 100)
+    batch_size: int = setting(10, "a batch", POSITIVE_INT)
+    discount: float = shared("discount", 1.0, UNIT_INTERVAL)  # the check replaced
+    warmup: int = setting(0, "a warm-up", NON_NEGATIVE_INT)
+
+    def check(self):
+        self.check_order("batch_size", "buffer_size")
+        self.check_order("warmup", "buffer_size", strict=True, why=": a reason")
+
+
+def test_a_shared_field_takes_its_meaning_and_check_from_the_vocabulary():
+    fields = ReplayToyConfig.__dataclass_fields__
+    meaning = SHARED["buffer_size"][0]
+    assert (
+        describe(fields["buffer_size"]) == f"{meaning}; an integer >= 1 (default: 100)"
+    )
+    assert describe(fields["discount"]).startswith("discount gamma; a number in [0, 1]")
+    with pytest.raises(ValueError, match="buffer_size must be an integer >= 1"):
+        ReplayToyConfig(buffer_size=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(batch_size=20), r"batch_size \(20\) must be at most buffer_size \(10\)$"),
+        (dict(warmup=10), r"warmup \(10\) must be below buffer_size \(10\): a reason"),
+    ],
+)
+def test_an_order_between_fields_names_both_and_their_values(kwargs, match):
+    assert ReplayToyConfig(buffer_size=10, batch_size=10, warmup=9).warmup == 9
+    with pytest.raises(ValueError, match=match):
+        ReplayToyConfig(**{"buffer_size": 10, "batch_size": 5} | kwargs)
 
 
 def test_the_sampler_draws_each_action_with_its_probability():

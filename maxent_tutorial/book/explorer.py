@@ -266,33 +266,26 @@ def temperature_explorer(
     """
     import ipywidgets as widgets
 
+    def slider(description: str, value, low, high, step, log: bool = False):
+        """A slider from ``low`` to ``high`` that sends its value on release only (one
+        update per drag); ``log``: a log-scale slider, its ends and step in powers of
+        10."""
+        kind = widgets.FloatLogSlider if log else widgets.FloatSlider
+        scale = {"base": 10} if log else {}
+        return kind(
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            description=description,
+            continuous_update=False,
+            **scale,
+        )
+
     controls = dict(
-        alpha=widgets.FloatLogSlider(
-            value=max(alpha, 1e-2),
-            base=10,
-            min=-2,
-            max=4,
-            step=0.1,
-            description="alpha",
-            continuous_update=False,
-        ),
-        discount=widgets.FloatSlider(
-            value=discount,
-            min=0.5,
-            max=MAX_EXPLORER_DISCOUNT,
-            step=0.01,
-            description="gamma",
-            continuous_update=False,
-        ),
-        goal_reward=widgets.FloatLogSlider(
-            value=goal_reward,
-            base=10,
-            min=0,
-            max=4,
-            step=0.1,
-            description="goal",
-            continuous_update=False,
-        ),
+        alpha=slider("alpha", max(alpha, 1e-2), -2, 4, 0.1, log=True),
+        discount=slider("gamma", discount, 0.5, MAX_EXPLORER_DISCOUNT, 0.01),
+        goal_reward=slider("goal", goal_reward, 0, 4, 0.1, log=True),
         grid_name=widgets.Dropdown(
             options=sorted(GRIDS), value=grid_name, description="grid"
         ),

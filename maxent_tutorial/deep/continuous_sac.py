@@ -38,25 +38,21 @@ import gymnasium as gym
 import numpy as np
 import torch
 import torch.nn.functional as F
-from gymnasium.vector import AutoresetMode
 from torch import nn
 
 from ..replay import ReplayBuffer, Transitions
 from ..settings import (
-    DISCOUNT,
     FINITE,
     NON_NEGATIVE_INT,
-    POSITIVE,
     POSITIVE_INT,
-    STEP_FRACTION,
-    Settings,
     setting,
     settings_for,
+    shared,
 )
 from ..tabular.soft_q import bellman_targets
 from ..temperature import check_target_entropy, dual_step
-from .common import is_reset_step
-from .sac import update_targets
+from .common import evaluate
+from .sac import NetworkSACSettings, update_targets
 
 LOG_STD_BOUNDS = (-20.0, 2.0)  # an MLP's log sigma is clipped here (Spinning Up's)
 
@@ -207,8 +203,10 @@ CRITICS = {"quadratic": QuadraticCritics, "mlp": MLPCritics}
 
 
 @dataclass(frozen=True)
-class ContinuousSACConfig(Settings):
-    """Settings of SAC with continuous actions (Stable-Baselines3's names)."""
+class ContinuousSACConfig(NetworkSACSettings):
+    """Settings of SAC with continuous actions (Stable-Baselines3's names); the replay,
+    learning rates and width are :class:`~maxent_tutorial.deep.sac.NetworkSACSettings`'
+    (as discrete SAC's)."""
 
     total_timesteps: int = setting(20_000, "environment steps in all", POSITIVE_INT)
     learning_starts: int = setting(
@@ -217,15 +215,9 @@ class ContinuousSACConfig(Settings):
         "untrained actor if unbounded)",
         NON_NEGATIVE_INT,
     )
-    buffer_size: int = setting(100_000, "replay capacity, transitions", POSITIVE_INT)
-    batch_size: int = setting(256, "transitions per gradient step", POSITIVE_INT)
     gradient_steps: int = setting(
         1, "gradient steps per environment step", POSITIVE_INT
     )
-    discount: float = setting(0.99, "discount gamma", DISCOUNT)
-    actor_lr: float = setting(1e-3, "the actor's Adam learning rate", POSITIVE)
-    critic_lr: float = setting(1e-3, "the critics' Adam learning rate", POSITIVE)
-    tau: float = setting(0.005, "Polyak rate of the target critics", STEP_FRACTION)
     target_entropy: float | None = setting(
         -1.0,
         "learn alpha for this mean entropy, nats per action dimension (-1: the "
@@ -233,13 +225,9 @@ class ContinuousSACConfig(Settings):
         FINITE,
         optional=True,
     )
-    alpha: float = setting(
-        1.0, "entropy temperature (start value with a target entropy)", POSITIVE
-    )
-    alpha_lr: float = setting(0.003, "dual step size on log alpha", POSITIVE)
+    alpha: float = shared("alpha", 1.0)
     policy: str = setting("mlp", "the actor's class", tuple(POLICIES))
     critic: str = setting("mlp", "the critics' class", tuple(CRITICS))
-    width: int = setting(64, "hidden units per layer of an MLP", POSITIVE_INT)
     squash: bool = setting(True, "squash actions by tanh into the action bounds")
     record_every: int = setting(
         1_000, "environment steps between records (and actor copies)", POSITIVE_INT
@@ -249,16 +237,13 @@ class ContinuousSACConfig(Settings):
     )
 
     def check(self) -> None:
-        if self.buffer_size < self.batch_size:
-            raise ValueError(
-                f"buffer_size ({self.buffer_size}) must be at least batch_size "
-                f"({self.batch_size})"
-            )
-        if self.learning_starts >= self.total_timesteps:
-            raise ValueError(
-                f"learning_starts ({self.learning_starts}) must be below "
-                f"total_timesteps ({self.total_timesteps}), or nothing is learned"
-            )
+        super().check()
+        self.check_order(
+            "learning_starts",
+            "total_timesteps",
+            strict=True,
+            why=", or nothing is learned",
+        )
 
 
 @dataclass
@@ -311,8 +296,10 @@ class Curve:
         self.snapshots.append(copy.deepcopy(actor.state_dict()))
         self.finished = []
 
-    def arrays(self) -> dict:
-        return {key: np.array(values) for key, values in self.columns.items()}
+    def fields(self) -> dict:
+        """The :class:`ContinuousSACHistory` fields the entries fill."""
+        arrays = {key: np.array(values) for key, values in self.columns.items()}
+        return arrays | {"snapshots": self.snapshots}
 
 
 def make_env(env_id: str, config: ContinuousSACConfig):
@@ -480,8 +467,7 @@ def train_continuous_sac(
     return ContinuousSACHistory(
         actor,
         critics,
-        **curve.arrays(),
-        snapshots=curve.snapshots,
+        **curve.fields(),
         num_timesteps=config.total_timesteps,
         env_id=env_id,
         settings=config,
@@ -503,18 +489,6 @@ def evaluate_continuous(
 ) -> np.ndarray:
     """[n_episodes] undiscounted returns of ``act`` ([N, n] float32 observations ->
     [N, m] actions) on fresh episodes, all at once in one vector env; episode i is
-    seeded ``seed + i``."""
-    envs = gym.make_vec(
-        env_id,
-        num_envs=n_episodes,
-        vectorization_mode="sync",
-        vector_kwargs={"autoreset_mode": AutoresetMode.NEXT_STEP},
-    )
-    observations, _ = envs.reset(seed=seed)
-    returns, running = np.zeros(n_episodes), np.ones(n_episodes, dtype=bool)
-    while running.any():
-        observations, rewards, terminated, truncated, _ = envs.step(act(observations))
-        returns += rewards * running
-        running &= ~is_reset_step(terminated, truncated)
-    envs.close()
-    return returns
+    seeded ``seed + i`` (:func:`~maxent_tutorial.deep.common.evaluate`, 20 episodes by
+    default)."""
+    return evaluate(env_id, act, n_episodes, seed)

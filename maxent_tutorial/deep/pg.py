@@ -30,12 +30,12 @@ from ..distributions import entropy
 from ..settings import (
     NON_NEGATIVE,
     NON_NEGATIVE_INT,
-    POSITIVE,
     POSITIVE_INT,
     UNIT_INTERVAL,
     Settings,
     setting,
     settings_for,
+    shared,
 )
 from ..tabular.baselines import LeaveOneOutBaseline
 from .common import (
@@ -62,8 +62,8 @@ class DeepPGConfig(Settings):
     )
     n_steps: int = setting(128, "steps of every copy per update, T", POSITIVE_INT)
     alpha: float = setting(0.01, "entropy temperature", NON_NEGATIVE)
-    discount: float = setting(0.99, "discount gamma", UNIT_INTERVAL)
-    lr: float = setting(0.01, "Adam's learning rate", POSITIVE)
+    discount: float = shared("discount", 0.99, UNIT_INTERVAL)  # finite episodes
+    lr: float = shared("lr", 0.01)
     width: int = setting(64, "hidden units per layer of the policy's MLP", POSITIVE_INT)
     seed: int = setting(
         0,

@@ -45,15 +45,14 @@ from torch import nn
 from ..distributions import entropy, sample_categorical
 from ..replay import ReplayBuffer, Transitions
 from ..settings import (
-    DISCOUNT,
     FINITE,
     NON_NEGATIVE_INT,
     POSITIVE,
     POSITIVE_INT,
-    STEP_FRACTION,
     Settings,
     setting,
     settings_for,
+    shared,
 )
 from ..tabular.sac import actor_loss, critic_target
 from ..temperature import check_target_entropy, dual_step
@@ -70,8 +69,31 @@ from .common import (
 
 
 @dataclass(frozen=True)
-class DeepSACConfig(Settings):
-    """Settings of discrete SAC on a Gymnasium task (Stable-Baselines3's names).
+class NetworkSACSettings(Settings):
+    """The settings SAC with networks has in either action space, at one set of
+    defaults: the replay buffer and its minibatch, the learning rates of the actor, the
+    critics and the temperature, the Polyak rate and the networks' width.
+    :class:`DeepSACConfig` (discrete actions) and
+    :class:`~maxent_tutorial.deep.continuous_sac.ContinuousSACConfig` add the budget,
+    the start and the temperature's target."""
+
+    buffer_size: int = shared("buffer_size", 100_000)
+    batch_size: int = setting(256, "transitions per gradient step", POSITIVE_INT)
+    discount: float = shared("discount", 0.99)
+    actor_lr: float = shared("actor_lr", 1e-3)
+    critic_lr: float = setting(1e-3, "the critics' Adam learning rate", POSITIVE)
+    tau: float = shared("tau", 0.005)
+    alpha_lr: float = shared("alpha_lr", 0.003)
+    width: int = setting(64, "hidden units per layer of an MLP", POSITIVE_INT)
+
+    def check(self) -> None:
+        self.check_order("batch_size", "buffer_size")
+
+
+@dataclass(frozen=True)
+class DeepSACConfig(NetworkSACSettings):
+    """Settings of discrete SAC on a Gymnasium task (Stable-Baselines3's names); the
+    replay, learning rates and width are :class:`NetworkSACSettings`'.
 
     The defaults take one update per environment step (``gradient_steps / n_envs``),
     as Stable-Baselines3's SAC does by default: with 16 copies and one update per
@@ -85,29 +107,19 @@ class DeepSACConfig(Settings):
     learning_starts: int = setting(
         5_000, "first environment steps act uniformly, no updates", NON_NEGATIVE_INT
     )
-    buffer_size: int = setting(100_000, "replay capacity, transitions", POSITIVE_INT)
-    batch_size: int = setting(256, "transitions per gradient step", POSITIVE_INT)
     gradient_steps: int = setting(
         1,
         "gradient steps per vector step that stores transitions (per "
         "environment step: gradient_steps / n_envs)",
         POSITIVE_INT,
     )
-    discount: float = setting(0.99, "discount gamma", DISCOUNT)
-    actor_lr: float = setting(1e-3, "the actor's Adam learning rate", POSITIVE)
-    critic_lr: float = setting(1e-3, "the critics' Adam learning rate", POSITIVE)
-    tau: float = setting(0.005, "Polyak rate of the target critics", STEP_FRACTION)
     target_entropy: float | None = setting(
         0.3,
         "learn alpha for this mean entropy in nats, below log n_actions",
         FINITE,
         optional=True,
     )
-    alpha: float = setting(
-        0.1, "entropy temperature (start value with a target entropy)", POSITIVE
-    )
-    alpha_lr: float = setting(0.003, "dual step size on log alpha", POSITIVE)
-    width: int = setting(64, "hidden units per layer", POSITIVE_INT)
+    alpha: float = shared("alpha", 0.1)
     record_every: int = setting(
         10_000,
         "environment steps between records of alpha, the entropy and the networks",
@@ -118,13 +130,6 @@ class DeepSACConfig(Settings):
         "seeds the weights, the generator and the environments",
         NON_NEGATIVE_INT,
     )
-
-    def check(self) -> None:
-        if self.buffer_size < self.batch_size:
-            raise ValueError(
-                f"buffer_size ({self.buffer_size}) must be at least batch_size "
-                f"({self.batch_size})"
-            )
 
 
 def collect(

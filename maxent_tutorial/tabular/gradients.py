@@ -1,9 +1,11 @@
 """Policy-gradient estimates and the exact gradient they estimate (chapters 3 and 9).
 
 ``exact_policy_gradient`` differentiates the exact soft value of the start state
-(``policy-evaluation``) with autograd; ``gradient_estimates`` draws many independent
-sampled estimates (``policy-gradient``) at a fixed policy; ``gradient_mse`` scores them:
-E ||g_hat - g||^2 = squared bias + variance.
+(``policy-evaluation``) with autograd (``logit_gradient``: any function of the table
+pi, in the logits); ``gradient_estimates`` draws many independent sampled estimates
+(``policy-gradient``) at a fixed policy; ``gradient_mse`` scores them: E ||g_hat -
+g||^2 = squared bias + variance, and ``largest_z_score`` checks their mean against the
+exact gradient in standard errors.
 """
 
 from __future__ import annotations
@@ -30,6 +32,26 @@ def exact_policy_gradient(grid, policy, alpha: float, discount: float) -> torch.
         grid, policy.action_probabilities(torch.float64), alpha, discount
     )
     return flat_gradient(values[grid.start_state], policy)
+
+
+def logit_gradient(value_of_probs, logits: torch.Tensor) -> torch.Tensor:
+    """d value / d logits of a function of the probability table, at the policy whose
+    [n_states, n_actions] logits are ``logits``.
+
+    Args:
+        value_of_probs: [n_states, n_actions] float64 pi = softmax(logits) -> scalar
+            (``lambda probs: soft_policy_values(grid, probs, alpha, discount)[start]``:
+            the exact gradient of chapter 3).
+        logits: [n_states, n_actions] z (not changed).
+
+    Returns:
+        [n_states, n_actions] float64 gradient.
+    """
+    logits = logits.detach().double().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(
+        value_of_probs(torch.softmax(logits, dim=1)), logits
+    )
+    return gradient
 
 
 def sampled_policy_gradient(
@@ -80,12 +102,26 @@ def gradient_estimates(
     return torch.stack(estimates)
 
 
-def gradient_mse(estimates: torch.Tensor, exact: torch.Tensor) -> float:
-    """Mean squared error ``mean_i ||estimate_i - exact||^2`` of [N, P] estimates
-    against [P]."""
+def _check_estimates(estimates: torch.Tensor, exact: torch.Tensor) -> None:
     if estimates.ndim != 2 or estimates.shape[1:] != exact.shape:
         raise ValueError(
             f"estimates must be [N, P] with P = {exact.numel()}, "
             f"got {list(estimates.shape)}"
         )
+
+
+def largest_z_score(estimates: torch.Tensor, target: torch.Tensor) -> float:
+    """The largest |mean estimate - target| / standard error over the components of
+    [N, P] estimates against [P] ``target``; a component whose estimates never vary
+    has a standard error of 0, counted as 1e-12."""
+    _check_estimates(estimates, target)
+    standard_error = estimates.std(dim=0) / len(estimates) ** 0.5
+    deviation = (estimates.mean(dim=0) - target).abs()
+    return (deviation / standard_error.clamp_min(1e-12)).max().item()
+
+
+def gradient_mse(estimates: torch.Tensor, exact: torch.Tensor) -> float:
+    """Mean squared error ``mean_i ||estimate_i - exact||^2`` of [N, P] estimates
+    against [P]."""
+    _check_estimates(estimates, exact)
     return ((estimates - exact) ** 2).sum(dim=1).mean().item()

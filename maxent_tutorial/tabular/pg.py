@@ -31,6 +31,7 @@ from ..settings import (
     Settings,
     setting,
     settings_for,
+    shared,
 )
 from ..temperature import discounted_mean_entropy, dual_step
 from .baselines import BASELINE_NAMES, make_baseline
@@ -57,16 +58,14 @@ class PGConfig(Settings):
     n_envs: int = setting(
         10, "episodes per iteration, B (copies of the grid run together)", POSITIVE_INT
     )
-    discount: float = setting(0.99, "discount gamma", UNIT_INTERVAL)
-    alpha: float = setting(
-        1.0, "entropy temperature (start value with a target entropy)", NON_NEGATIVE
-    )
+    discount: float = shared("discount", 0.99, UNIT_INTERVAL)  # finite episodes
+    alpha: float = shared("alpha", 1.0, NON_NEGATIVE)  # 0: plain REINFORCE
     entropy_sign: float = setting(
         1.0,
         "+1: soft reward-to-go; -1: the original post's sign (chapter 8)",
         (1.0, -1.0),
     )
-    lr: float = setting(0.1, "Adam's learning rate", POSITIVE)
+    lr: float = shared("lr", 0.1)
     policy: str = setting(
         "tabular",
         "policy: a logit per state and action, or linear",

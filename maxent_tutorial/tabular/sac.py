@@ -31,7 +31,6 @@ import torch
 from ..distributions import entropy, inverse_cdf
 from ..replay import ReplayBuffer
 from ..settings import (
-    DISCOUNT,
     FINITE,
     NON_NEGATIVE_INT,
     POSITIVE,
@@ -40,6 +39,7 @@ from ..settings import (
     Settings,
     setting,
     settings_for,
+    shared,
 )
 from ..temperature import check_target_entropy, dual_step
 from .soft_q import bellman_targets, move_towards_targets
@@ -107,7 +107,7 @@ class SACConfig(Settings):
     total_timesteps: int = setting(
         1_500_000, "environment steps in all: updates x n_envs", POSITIVE_INT
     )
-    n_envs: int = setting(250, "walkers stepping the grid together", POSITIVE_INT)
+    n_envs: int = shared("n_envs", 250)
     batch_size: int = setting(
         512, "transitions per update, for each critic and for the actor", POSITIVE_INT
     )
@@ -117,32 +117,27 @@ class SACConfig(Settings):
         "and the actor learn from the start: not SB3's learning_starts)",
         NON_NEGATIVE_INT,
     )
-    buffer_size: int = setting(1_500_000, "replay buffer capacity", POSITIVE_INT)
-    discount: float = setting(0.99, "discount gamma", DISCOUNT)
+    buffer_size: int = shared("buffer_size", 1_500_000)
+    discount: float = shared("discount", 0.99)
     target_entropy: float = setting(
         1.3, "H_bar, the mean entropy alpha is learned for, nats below log 5", FINITE
     )
     alpha: float = setting(1.0, "entropy temperature at the start", POSITIVE)
-    alpha_lr: float = setting(0.01, "dual step size on log alpha", POSITIVE)
+    alpha_lr: float = shared("alpha_lr", 0.01)
     critic_lr: float = setting(1.0, "critics' step towards the target", STEP_FRACTION)
-    actor_lr: float = setting(0.05, "actor's Adam learning rate", POSITIVE)
-    tau: float = setting(0.2, "Polyak rate of the target critics", STEP_FRACTION)
-    record_every: int = setting(
-        25_000, "environment steps between records", POSITIVE_INT
-    )
-    seed: int = setting(0, "seed of the one generator", NON_NEGATIVE_INT)
+    actor_lr: float = shared("actor_lr", 0.05)
+    tau: float = shared("tau", 0.2)
+    record_every: int = shared("record_every", 25_000)
+    seed: int = shared("seed", 0)
 
     def check(self) -> None:
-        if self.batch_size > self.buffer_size:
-            raise ValueError(
-                f"batch_size ({self.batch_size}) must be at most buffer_size "
-                f"({self.buffer_size})"
-            )
-        if self.warmup_steps >= self.total_timesteps:
-            raise ValueError(
-                f"warmup_steps ({self.warmup_steps}) must be below total_timesteps "
-                f"({self.total_timesteps}): the temperature never learns otherwise"
-            )
+        self.check_order("batch_size", "buffer_size")
+        self.check_order(
+            "warmup_steps",
+            "total_timesteps",
+            strict=True,
+            why=": the temperature never learns otherwise",
+        )
         check_target_entropy(self.target_entropy, math.log(5), 0.0)
 
 

@@ -34,14 +34,13 @@ from ..exact import (
 )
 from ..replay import ReplayBuffer, Transitions
 from ..settings import (
-    DISCOUNT,
     NON_NEGATIVE,
-    NON_NEGATIVE_INT,
     POSITIVE_INT,
     STEP_FRACTION,
     Settings,
     setting,
     settings_for,
+    shared,
 )
 
 BEHAVIOURS = ("uniform", "soft")
@@ -127,36 +126,30 @@ class SoftQConfig(Settings):
     """Settings of one soft Q-learning run on the grid."""
 
     alpha: float = setting(1.0, "entropy temperature", NON_NEGATIVE)
-    discount: float = setting(0.99, "discount gamma", DISCOUNT)
+    discount: float = shared("discount", 0.99)
     behaviour: str = setting(
         "uniform",
         "uniform random actions, or the soft policy softmax(Q/alpha)",
         BEHAVIOURS,
     )
-    n_envs: int = setting(100, "walkers stepping the grid together", POSITIVE_INT)
+    n_envs: int = shared("n_envs", 100)
     horizon: int = setting(
         300, "a walker restarts at the start every horizon steps", POSITIVE_INT
     )
     total_timesteps: int = setting(
         1_000_000, "environment steps (transitions collected) in all", POSITIVE_INT
     )
-    buffer_size: int = setting(100_000, "replay buffer capacity", POSITIVE_INT)
+    buffer_size: int = shared("buffer_size", 100_000)
     batch_size: int = setting(1000, "transitions per update", POSITIVE_INT)
     gradient_steps: int = setting(
         1, "updates after each step of the walkers", POSITIVE_INT
     )
     lr: float = setting(1.0, "step towards the target", STEP_FRACTION)
-    record_every: int = setting(
-        10_000, "environment steps between records", POSITIVE_INT
-    )
-    seed: int = setting(0, "seed of the one generator", NON_NEGATIVE_INT)
+    record_every: int = shared("record_every", 10_000)
+    seed: int = shared("seed", 0)
 
     def check(self) -> None:
-        if self.batch_size > self.buffer_size:
-            raise ValueError(
-                f"batch_size ({self.batch_size}) must be at most buffer_size "
-                f"({self.buffer_size})"
-            )
+        self.check_order("batch_size", "buffer_size")
 
 
 @dataclass
