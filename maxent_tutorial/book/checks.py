@@ -7,15 +7,25 @@ describes the run with the default values. A claim of the prose ("the gap is bel
     text = TextChecks(described={"SEED": 0, "ALPHA": 1.0}, chosen={"SEED": SEED, ...})
     text.claim(gap < 0.01, "the tabular policy ends within 1 % of the soft optimum")
 
+(``TextChecks.for_run(described, globals())`` reads ``chosen`` from the chapter.)
+
 With the described settings (the test run), a claim that does not hold raises
 ``AssertionError``: the book may not say something its own run contradicts. With other
-settings (a reader experimenting), the check prints one note saying which run the text
-describes and which claim this run does not bear out, and the chapter goes on.
+settings (a reader experimenting), the first claim that fails prints once which
+settings this run changes (with their defaults), and each failing claim prints one
+short line saying what does not hold; the chapter goes on. For example::
+
+    Note: the text describes the default run; yours changes DISCOUNT = 0.95
+    (default 0.99).
+      - does not hold for your run: the tabular policy ends within 1 % of the soft
+        optimum
 """
 
 from __future__ import annotations
 
 import textwrap
+
+WIDTH = 79  # the page column: a note must not scroll sideways
 
 
 class TextChecks:
@@ -39,6 +49,23 @@ class TextChecks:
             for name, value in self.chosen.items()
             if value != self.described[name]
         }
+        self._introduced = False  # whether a failing claim has named the changes
+
+    @classmethod
+    def for_run(cls, described: dict, namespace: dict) -> TextChecks:
+        """The checks of a chapter whose ``parameters`` cell set the names of
+        ``described`` in ``namespace`` (the chapter's ``globals()``): their values
+        there are this run's settings, a list read as a tuple (as a learner may type
+        one). ``TextChecks.for_run(DESCRIBED, globals())`` names each setting once."""
+        missing = sorted(set(described) - set(namespace))
+        if missing:
+            raise ValueError(f"namespace must set every described setting: {missing}")
+        values = {name: namespace[name] for name in described}
+        chosen = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in values.items()
+        }
+        return cls(described, chosen)
 
     @property
     def default_run(self) -> bool:
@@ -48,10 +75,19 @@ class TextChecks:
     def _settings(self, values: dict) -> str:
         return ", ".join(f"{name} = {value!r}" for name, value in values.items())
 
+    def _changes(self) -> str:
+        """This run's changed settings, each with its default in parentheses."""
+        return ", ".join(
+            f"{name} = {value!r} (default {self.described[name]!r})"
+            for name, value in self.changed.items()
+        )
+
     def claim(self, holds, says: str) -> bool:
         """Check one sentence of the prose: ``holds`` is whether this run bears out
-        ``says``. Returns ``holds``; raises ``AssertionError`` naming the sentence if
-        it fails on the described run, prints a note if it fails on another one."""
+        ``says``, a phrase that reads on its own (it is printed alone). Returns
+        ``holds``; raises ``AssertionError`` naming the sentence if it fails on the
+        described run; on another run, prints the changed settings (the first time a
+        claim fails) and one line naming the sentence."""
         holds = bool(holds)
         if holds:
             return True
@@ -60,10 +96,19 @@ class TextChecks:
                 f"the text says {says}, but the run it describes "
                 f"({self._settings(self.described)}) does not show it"
             )
-        note = (
-            f"Note: the text describes the default run "
-            f"({self._settings(self.described)}); yours differs "
-            f"({self._settings(self.changed)}), and for it this does not hold: {says}."
+        if not self._introduced:
+            self._introduced = True
+            header = (
+                "Note: the text describes the default run; yours changes "
+                f"{self._changes()}."
+            )
+            print(textwrap.fill(header, WIDTH, break_on_hyphens=False))
+        line = textwrap.fill(
+            f"does not hold for your run: {says}",
+            WIDTH,
+            initial_indent="  - ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,  # "on-policy" stays whole
         )
-        print(textwrap.fill(note, 79))  # within the page column
+        print(line)
         return False
