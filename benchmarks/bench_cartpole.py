@@ -61,7 +61,13 @@ from stable_baselines3.common.env_util import make_vec_env
 
 from maxent_tutorial.deep import pg
 from maxent_tutorial.deep.common import evaluate, policy_actor
-from maxent_tutorial.results import load_result, make_record, result_path, save_result
+from maxent_tutorial.results import (
+    add_append_option,
+    make_record,
+    result_path,
+    save_result,
+    stored_rows,
+)
 
 ENV_ID, BUDGET, LEVEL = "CartPole-v1", 150_000, 475
 EVALUATE_EVERY, EVALUATION_EPISODES, EVALUATION_SEED = 10_000, 100, 10_000
@@ -238,21 +244,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2, 3, 4])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
-    parser.add_argument(
-        "--append",
-        nargs="+",
-        default=[],
-        metavar="NAME",
-        help="start from the rows of these stored results (their commands are kept)",
-    )
+    add_append_option(parser)
     parser.add_argument("--output", default="cartpole", help="result name")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    runs, commands = [], []
-    for name in args.append:
-        stored = load_result(name)
-        runs += stored["rows"]
-        commands += stored.get("commands", [stored["command"]])
+    runs, commands = stored_rows(args.append)
 
     def save(name: str) -> None:
         record = make_record(

@@ -65,10 +65,11 @@ import torch
 from maxent_tutorial.deep.common import evaluate, policy_actor
 from maxent_tutorial.deep.sac import critic_against_returns, train_deep_sac
 from maxent_tutorial.results import (
-    load_result,
+    add_append_option,
     make_record,
     result_path,
     save_result,
+    stored_rows,
 )
 
 ENV_ID, BUDGET, LEVEL = "CartPole-v1", 150_000, 475
@@ -210,13 +211,7 @@ def main() -> None:
         ],
         help="runs, each ARM=SEED,SEED,... (ARM one of ARMS)",
     )
-    parser.add_argument(
-        "--append",
-        nargs="+",
-        default=[],
-        metavar="NAME",
-        help="start from the rows of these stored results (their commands are kept)",
-    )
+    add_append_option(parser)
     parser.add_argument("--output", default="cartpole_sac", help="result name")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -226,10 +221,7 @@ def main() -> None:
         if arm not in ARMS:
             parser.error(f"unknown arm {arm!r}; the arms are {list(ARMS)}")
         plan += [(arm, int(seed)) for seed in seeds.split(",")]
-    rows, commands = [], []
-    for name in args.append:
-        stored = load_result(name)
-        rows, commands = rows + stored["rows"], commands + stored["commands"]
+    rows, commands = stored_rows(args.append)
 
     def save(name: str) -> None:
         record = make_record(

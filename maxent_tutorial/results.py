@@ -40,6 +40,28 @@ def load_result(name: str) -> dict:
     return json.loads(path.read_text())
 
 
+def add_append_option(parser) -> None:
+    """A benchmark's ``--append NAME ...``: start from stored results' rows."""
+    parser.add_argument(
+        "--append",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="start from the rows of these stored results (their commands are kept)",
+    )
+
+
+def stored_rows(names: list[str]) -> tuple[list, list]:
+    """The rows of the stored results ``names``, and the commands that made them
+    (a merged record lists its ``commands``; a single run, its ``command``)."""
+    rows, commands = [], []
+    for name in names:
+        stored = load_result(name)
+        rows += stored["rows"]
+        commands += stored.get("commands", [stored["command"]])
+    return rows, commands
+
+
 def versions() -> dict:
     """The installed versions of Python and the packages a benchmark may use."""
     found = {"python": platform.python_version()}

@@ -93,3 +93,12 @@ def test_the_stored_results_are_package_data():
     # tests/test_run_anywhere.py installs the package (not editable) and loads one.
     pyproject = (RESULTS_DIR.parents[1] / "pyproject.toml").read_text()
     assert 'maxent_tutorial = ["results/*.json"]' in pyproject
+
+
+def test_stored_rows_gathers_the_rows_and_commands_of_stored_results():
+    from maxent_tutorial.results import load_result, stored_rows
+
+    rows, commands = stored_rows(["cartpole_s012", "cartpole_s34"])
+    assert sorted({row["seed"] for row in rows}) == [0, 1, 2, 3, 4]
+    assert rows == load_result("cartpole")["rows"]
+    assert len(commands) == 2
