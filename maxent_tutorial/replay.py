@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from ._validation import check_positive_int
@@ -66,6 +67,18 @@ class ReplayBuffer:
         self.terminated = torch.zeros(size, dtype=torch.bool)
         self.position = 0  # where the next transition goes
         self.size = 0  # how many are stored (at most buffer_size)
+        # NumPy views of the five stores (same memory): ``add`` writes through them,
+        # as a slice write on a tensor costs several times more than on an array
+        self._stores = [
+            store.numpy()
+            for store in (
+                self.observations,
+                self.next_observations,
+                self.actions,
+                self.rewards,
+                self.terminated,
+            )
+        ]
 
     def __len__(self) -> int:
         return self.size
@@ -76,21 +89,20 @@ class ReplayBuffer:
         """Store a batch of N transitions (the argument order of Stable-Baselines3's
         ``add``); the oldest are overwritten when the buffer is full. A batch larger
         than the buffer keeps only its last ``buffer_size`` transitions."""
-        n_new = min(len(actions), self.buffer_size)
+        n_batch = np.shape(actions)[0]  # not len(): slow on a tensor in a loop
+        n_new = min(n_batch, self.buffer_size)
         start = self.position
         n_end = min(n_new, self.buffer_size - start)  # slots left before the ring ends
-        skip = len(actions) - n_new  # the first rows of a batch larger than the buffer
+        skip = n_batch - n_new  # the first rows of a batch larger than the buffer
         split = skip + n_end
-        fits = n_end == len(actions)  # the whole batch fits before the ring's end
-        for store, values in (
-            (self.observations, observations),
-            (self.next_observations, next_observations),
-            (self.actions, actions),
-            (self.rewards, rewards),
-            (self.terminated, terminated),
-        ):
-            values = torch.as_tensor(values)  # copied into the store's dtype
-            if fits:
+        fits = n_end == n_batch  # the whole batch fits before the ring's end
+        batch = observations, next_observations, actions, rewards, terminated
+        for store, values in zip(self._stores, batch, strict=True):
+            if isinstance(
+                values, torch.Tensor
+            ):  # NumPy arrays and lists pass as they are
+                values = values.detach().numpy()
+            if fits:  # copied into the store's dtype
                 store[start : start + n_end] = values
             else:  # the last n_new rows: n_end up to the ring's end, the rest from 0
                 store[start : start + n_end] = values[skip:split]

@@ -59,3 +59,31 @@ def test_the_run_is_read_from_the_chapters_names():
     assert text.changed == {"ALPHA": 2.0}
     with pytest.raises(ValueError, match=r"every described setting: \['LR'\]"):
         TextChecks.for_run({"SEED": 0, "LR": 0.1}, namespace)
+
+
+def test_a_chapters_defaults_are_read_from_its_parameters_cell():
+    # described.json holds chapter 4's parameters cell as committed: the defaults
+    defaults = {"SEED": 0, "SEEDS": [0, 1, 2], "ALPHA": 1.0, "DISCOUNT": 0.99}
+    namespace = {**defaults, "HORIZON": 300, "N_ENVS": 10, "ITERATIONS": 500}
+    namespace.update(LR=0.1, GOAL_REWARD=1000.0, SLOW_LR=0.01)
+    namespace.update(NO_BASELINE_SEEDS=(0, 1, 2, 3, 4))
+    text = TextChecks.for_chapter("04_training", namespace)
+    assert text.default_run and text.described["SEEDS"] == (0, 1, 2)
+    changed = TextChecks.for_chapter("04_training", {**namespace, "ALPHA": 10.0})
+    assert changed.changed == {"ALPHA": 10.0}
+    with pytest.raises(ValueError, match="chapter must be one of"):
+        TextChecks.for_chapter("04", namespace)
+
+
+def test_the_recorded_defaults_are_the_notebooks_parameters_cells():
+    # tools/sync_described.py has been run since a parameters cell last changed
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    script = root / "tools" / "sync_described.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -3,7 +3,12 @@ outwards, so that "at most" and "at least" stay true."""
 
 import pytest
 
-from maxent_tutorial.book.notebook import round_down, round_up
+from maxent_tutorial.book.notebook import (
+    glue_range,
+    round_down,
+    round_up,
+    round_up_significant,
+)
 
 
 @pytest.mark.parametrize(
@@ -19,3 +24,30 @@ def test_a_bound_is_rounded_outwards(value, decimals, up, down):
     assert round_up(value, decimals) == up and round_down(value, decimals) == down
     assert round_down(value, decimals) <= value <= round_up(value, decimals)
     assert isinstance(round_up(value, 0), int) and isinstance(round_down(value, 0), int)
+
+
+@pytest.mark.parametrize(
+    "value, figures, up",
+    [
+        (0.003412, 2, 0.0035),
+        (2.4496e-3, 2, 2.5e-3),
+        (2.4e-3, 2, 2.4e-3),  # already two figures: unchanged
+        (1234.5, 1, 2000.0),
+        (-0.0123, 2, -0.012),  # the smallest above a negative number
+    ],
+)
+def test_a_bound_in_significant_figures_is_rounded_up(value, figures, up):
+    assert round_up_significant(value, figures) == up
+    assert round_up_significant(value, figures) >= value
+
+
+def test_a_glued_range_holds_every_value():
+    values = [0.002949, 0.00512, 0.0041]
+    assert glue_range("low", "high", values, 2, scale=100) == (0.29, 0.52)
+    assert glue_range("low", "high", values, 2, scale=100, outward=False) == (
+        0.29,
+        0.51,
+    )
+    assert glue_range("low", "high", [12.4, 17.6], 0) == (12, 18)
+    with pytest.raises(ValueError, match="values must"):
+        glue_range("low", "high", [], 1)

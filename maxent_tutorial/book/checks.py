@@ -7,7 +7,10 @@ describes the run with the default values. A claim of the prose ("the gap is bel
     text = TextChecks(described={"SEED": 0, "ALPHA": 1.0}, chosen={"SEED": SEED, ...})
     text.claim(gap < 0.01, "the tabular policy ends within 1 % of the soft optimum")
 
-(``TextChecks.for_run(described, globals())`` reads ``chosen`` from the chapter.)
+(``TextChecks.for_run(described, globals())`` reads ``chosen`` from the chapter, and
+``TextChecks.for_chapter("04_training", globals())`` reads ``described`` too, from the
+defaults of the chapter's ``parameters`` cell that ``tools/sync_described.py`` records
+in ``described.json``: the cell is the one place a setting is written.)
 
 With the described settings (the test run), a claim that does not hold raises
 ``AssertionError``: the book may not say something its own run contradicts. With other
@@ -23,7 +26,9 @@ short line saying what does not hold; the chapter goes on. For example::
 
 from __future__ import annotations
 
+import json
 import textwrap
+from importlib import resources
 
 WIDTH = 79  # the page column: a note must not scroll sideways
 
@@ -66,6 +71,25 @@ class TextChecks:
             for name, value in values.items()
         }
         return cls(described, chosen)
+
+    @classmethod
+    def for_chapter(cls, chapter: str, namespace: dict) -> TextChecks:
+        """The checks of ``chapter`` (a notebook's stem, such as ``"04_training"``):
+        the described settings are the defaults its ``parameters`` cell holds as
+        committed (recorded in ``described.json``), this run's are their values in
+        ``namespace`` (the chapter's ``globals()``)."""
+        defaults = json.loads(
+            resources.files(__package__).joinpath("described.json").read_text()
+        )
+        if chapter not in defaults:
+            raise ValueError(
+                f"chapter must be one of {sorted(defaults)}, got {chapter!r}"
+            )
+        described = {
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in defaults[chapter].items()
+        }
+        return cls.for_run(described, namespace)
 
     @property
     def default_run(self) -> bool:

@@ -361,7 +361,7 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
         )
         # store (s, a, r = R(s), s'), never terminated
         transitions = walkers, next_walkers, actions, rewards[walkers], never
-        buffer.add(*map(torch.from_numpy, transitions))
+        buffer.add(*transitions)
         walkers = new_walkers
         # sample: B stored pairs for each critic, B states for the actor
         critic_states, critic_actions, actor_states = sample_minibatches(

@@ -86,7 +86,8 @@ def move_towards_targets(q_values, observations, actions, targets, lr: float):
     n_pairs = q_values.shape[0] * q_values.shape[1]
     bincount = torch.bincount if isinstance(q_values, torch.Tensor) else np.bincount
     sums = bincount(pairs, weights=errors, minlength=n_pairs)
-    counts = bincount(pairs, minlength=n_pairs).clip(min=1)  # absent: sum 0 / 1
+    counts = bincount(pairs, minlength=n_pairs)
+    counts[counts == 0] = 1  # absent pairs: sum 0 / 1
     return q_values + lr * (sums / counts).reshape(q_values.shape)
 
 
