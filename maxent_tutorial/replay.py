@@ -98,9 +98,8 @@ class ReplayBuffer:
         fits = n_end == n_batch  # the whole batch fits before the ring's end
         batch = observations, next_observations, actions, rewards, terminated
         for store, values in zip(self._stores, batch, strict=True):
-            if isinstance(
-                values, torch.Tensor
-            ):  # NumPy arrays and lists pass as they are
+            # a tensor is read as an array; NumPy arrays and lists pass as they are
+            if isinstance(values, torch.Tensor):
                 values = values.detach().numpy()
             if fits:  # copied into the store's dtype
                 store[start : start + n_end] = values

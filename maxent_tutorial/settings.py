@@ -142,17 +142,36 @@ class Settings:
                 f"{low} ({small}) must be {relation} {high} ({large}){why}"
             )
 
-    def replace(self, **overrides):
-        """A copy with some fields changed (checked again); unknown names raise
-        ``TypeError`` naming them."""
-        names = {item.name for item in dataclasses.fields(self)}
+    @classmethod
+    def _check_names(cls, overrides: dict) -> None:
+        names = {item.name for item in dataclasses.fields(cls)}
         unknown = sorted(set(overrides) - names)
         if unknown:
             raise TypeError(
-                f"{type(self).__name__} has no setting {unknown}; its settings are "
+                f"{cls.__name__} has no setting {unknown}; its settings are "
                 f"{sorted(names)}"
             )
+
+    def replace(self, **overrides):
+        """A copy with some fields changed (checked again); unknown names raise
+        ``TypeError`` naming them."""
+        self._check_names(overrides)
         return dataclasses.replace(self, **overrides)
+
+    @classmethod
+    def from_parameters(cls, namespace: dict, **overrides):
+        """The config a chapter's ``parameters`` cell describes: each field whose name
+        in capitals is set in ``namespace`` (the chapter's ``globals()``; ``ALPHA`` for
+        ``alpha``) takes that value, the others keep their defaults, then
+        ``overrides`` apply; the result is checked once. A setting is written once, in
+        the parameters cell."""
+        cls._check_names(overrides)
+        found = {
+            item.name: namespace[item.name.upper()]
+            for item in dataclasses.fields(cls)
+            if item.name.upper() in namespace
+        }
+        return cls(**{**found, **overrides})
 
 
 def settings_for(config_class, config=None, **overrides):

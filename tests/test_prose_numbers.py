@@ -3,7 +3,9 @@ outwards, so that "at most" and "at least" stay true."""
 
 import pytest
 
+from maxent_tutorial.book import notebook
 from maxent_tutorial.book.notebook import (
+    glue_min_max,
     glue_range,
     round_down,
     round_up,
@@ -51,3 +53,36 @@ def test_a_glued_range_holds_every_value():
     assert glue_range("low", "high", [12.4, 17.6], 0) == (12, 18)
     with pytest.raises(ValueError, match="values must"):
         glue_range("low", "high", [], 1)
+
+
+def test_a_range_glued_under_one_name_fills_in_min_and_max(monkeypatch):
+    glued = []
+    monkeypatch.setattr(
+        notebook, "glue", lambda name, value: glued.append((name, value))
+    )
+    low_high = glue_min_max("gap_{}_pct", [0.002949, 0.0041], 1, scale=100)
+    assert low_high == (0.2, 0.5)
+    assert glued == [("gap_min_pct", 0.2), ("gap_max_pct", 0.5)]
+    with pytest.raises(ValueError, match="name must"):
+        glue_min_max("gap_pct", [1.0], 1)
+
+
+def test_a_numpy_or_torch_scalar_is_glued_as_a_plain_number(monkeypatch):
+    # the page would otherwise read "np.float64(13.0)"
+    import numpy as np
+    import torch
+
+    shown = []
+
+    class Shell:
+        class display_formatter:
+            @staticmethod
+            def format(value):
+                shown.append(repr(value))
+                return {"text/plain": repr(value)}, {}
+
+    monkeypatch.setattr(notebook, "get_ipython", lambda: Shell)
+    monkeypatch.setattr(notebook, "display", lambda *args, **kwargs: None)
+    notebook.glue("seconds", round(np.float64(13.04), 1))  # still np.float64
+    notebook.glue("seconds", torch.tensor(13.0, dtype=torch.float64))
+    assert shown == ["13.0", "13.0"]

@@ -25,6 +25,7 @@ from maxent_tutorial.tabular.sac import (
     critic_target,
     critic_target_table,
     log_softmax,
+    read_critics,
     train_sac,
     update_critics,
 )
@@ -93,11 +94,18 @@ def test_target_table_is_critic_target_of_every_pair(small_grid):
         small_grid.state_rewards.numpy(),
         probs.numpy(),
         entropy(probs).numpy(),
-        target_critics.numpy(),
+        read_critics(target_critics.numpy()),
         0.7,
         0.9,
     )
     torch.testing.assert_close(torch.from_numpy(table), by_pairs, rtol=1e-13, atol=0)
+
+
+def test_read_critics_is_the_smaller_critic_or_the_first_alone():
+    _, _, critics = random_tables(9)
+    twin = read_critics(critics.numpy())
+    assert np.array_equal(twin, critics.min(dim=0).values.numpy())
+    assert np.array_equal(read_critics(critics.numpy(), False), critics[0].numpy())
 
 
 def test_each_critic_steps_on_its_own_minibatch():
@@ -222,6 +230,7 @@ def test_collect_draws_the_actions_sample_categorical_draws(small_grid):
         ({"alpha": 0.0}, ["alpha"]),
         ({"n_envs": 0}, ["n_envs"]),
         ({"warmup_steps": -1}, ["warmup_steps"]),
+        ({"entropy_states": "buffer"}, ["entropy_states", "walkers", "replay"]),
         (
             {"warmup_steps": 1_500_000},
             ["warmup_steps", "1500000", "total_timesteps"],
@@ -233,6 +242,23 @@ def test_sac_config_names_the_bad_setting(overrides, names):
         SACConfig(**overrides)
     for name in names:
         assert name in str(raised.value)
+
+
+def test_twin_critics_and_hold_alpha_must_be_bools():
+    with pytest.raises(TypeError, match="twin_critics"):
+        SACConfig(twin_critics="no")
+    with pytest.raises(TypeError, match="hold_alpha"):
+        SACConfig(hold_alpha=0)
+
+
+def test_without_the_hold_alpha_moves_in_the_warm_up_and_nothing_else_changes():
+    settings = dict(total_timesteps=1200, n_envs=20, warmup_steps=800)
+    settings.update(batch_size=32, record_every=400)
+    held = train_sac(GridWorld(), **settings)
+    free = train_sac(GridWorld(), **settings, hold_alpha=False)
+    assert held.alphas[0] == 1.0 and free.alphas[0] != 1.0  # 20 dual steps
+    # alpha enters the critics' targets and the actor's loss: the actors differ
+    assert not torch.equal(held.tables[0], free.tables[0])
 
 
 def test_unknown_settings_are_named():
@@ -276,6 +302,37 @@ def test_states_past_255_are_stored_exactly():
     )
     assert (history.q_values[:, 299] > 0).any()
     assert (history.q_values[:, 299 - 256] == 0).all()
+
+
+SHORT_RUN = dict(
+    total_timesteps=2000, n_envs=20, warmup_steps=400, batch_size=32, record_every=200
+)
+
+
+def test_replay_entropy_changes_the_temperature_alone(small_grid):
+    # through the warm-up alpha is held, so the run is the walkers' one step for step;
+    # after it the dual step averages other states' entropies, and alpha differs
+    walkers = train_sac(small_grid, **SHORT_RUN)
+    replay = train_sac(small_grid, entropy_states="replay", **SHORT_RUN)
+    warm_up = walkers.env_steps <= SHORT_RUN["warmup_steps"]
+    assert torch.equal(walkers.tables[warm_up], replay.tables[warm_up])
+    assert np.array_equal(walkers.alphas[warm_up], replay.alphas[warm_up])
+    assert not np.array_equal(walkers.entropies, replay.entropies)
+    assert (walkers.alphas[~warm_up] != replay.alphas[~warm_up]).all()
+    assert ((0 < replay.entropies) & (replay.entropies < math.log(5))).all()
+
+
+def test_one_critic_changes_the_targets_and_the_actor(small_grid):
+    # the critics' first update reads zero target critics either way; later ones
+    # read Qbar_1 alone, and the actor Q_1 alone
+    twin = train_sac(small_grid, **SHORT_RUN)
+    one = train_sac(small_grid, twin_critics=False, **SHORT_RUN)
+    one_update = {**SHORT_RUN, "total_timesteps": 20, "warmup_steps": 0}
+    first = train_sac(small_grid, **one_update)
+    first_one = train_sac(small_grid, twin_critics=False, **one_update)
+    assert torch.equal(first.q_values, first_one.q_values)
+    assert not torch.equal(twin.q_values, one.q_values)
+    assert not torch.equal(twin.probs, one.probs)
 
 
 def test_same_seed_gives_the_same_run(small_grid):

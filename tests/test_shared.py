@@ -13,6 +13,7 @@ import torch
 
 from maxent_tutorial import (
     GridWorld,
+    PGConfig,
     ReplayBuffer,
     TablePolicy,
     TabularSoftmaxPolicy,
@@ -103,6 +104,17 @@ class ReplayToyConfig(Settings):
     def check(self):
         self.check_order("batch_size", "buffer_size")
         self.check_order("warmup", "buffer_size", strict=True, why=": a reason")
+
+
+def test_a_config_is_read_from_a_chapters_parameters_by_name():
+    namespace = {"ALPHA": 2.0, "HORIZON": 50, "SEEDS": (0, 1), "alpha": 9.0}
+    config = PGConfig.from_parameters(namespace, seed=3)
+    assert (config.alpha, config.horizon, config.seed) == (2.0, 50, 3)
+    assert config.discount == PGConfig().discount  # not set: the default
+    with pytest.raises(TypeError, match=r"no setting \['seeds'\]"):
+        PGConfig.from_parameters(namespace, seeds=(0,))
+    with pytest.raises(ValueError, match="horizon"):
+        PGConfig.from_parameters({"HORIZON": 0})
 
 
 def test_a_shared_field_takes_its_meaning_and_check_from_the_vocabulary():

@@ -5,7 +5,7 @@ value's text, tagged with the name), so chapters run where the book builder is n
 installed (Binder, Colab) and the built page still quotes the number the cell computed.
 A bound the prose quotes ("at most 0.42", "at least 1.3") is rounded outwards, so
 that it stays true: :func:`round_up`, :func:`round_down`, :func:`round_up_significant`,
-and :func:`glue_range` for a range of measured values.
+and :func:`glue_range` (or :func:`glue_min_max`) for a range of measured values.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ def glue(name: str, value, display_value: bool = False) -> None:
     outputs, which ``pytest --nbval`` compares. With ``display_value=True`` the value is
     also shown.
     """
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # a NumPy or torch scalar: shown as a plain number
     shell = get_ipython()
     # plain Python (a script, a test): there is no notebook to record into
     if shell is None:
@@ -65,6 +67,18 @@ def glue_range(
     glue(low_name, low)
     glue(high_name, high)
     return low, high
+
+
+def glue_min_max(
+    name: str, values, decimals: int, scale: float = 1.0, outward: bool = True
+) -> tuple:
+    """:func:`glue_range` under two names made from one: ``name``'s ``{}`` filled with
+    ``min`` and with ``max`` (``"gap_{}_pct"`` glues ``gap_min_pct`` and
+    ``gap_max_pct``). Returns the (low, high) glued."""
+    if name.count("{}") != 1:
+        raise ValueError(f"name must hold one '{{}}' for min and max, got {name!r}")
+    low_name, high_name = name.format("min"), name.format("max")
+    return glue_range(low_name, high_name, values, decimals, scale, outward)
 
 
 def round_up(value: float, decimals: int):

@@ -12,7 +12,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib import animation, colors, patheffects
+from matplotlib import animation, colors, patches
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D
 
 from ..grid import ACTION_OFFSETS, STAY
 from .style import (
@@ -20,11 +23,13 @@ from .style import (
     BLUE,
     EXACT_BAND,
     FIGURE_WIDTH,
+    LINE_COLORS,
     MAP_SIZE,
     PATH_COLOR,
     PIT_HATCH,
     REFERENCE_STYLES,
     REWARD_CMAP,
+    START_GOAL_COLOR,
     VERMILLION,
     VISIT_CMAP,
     reward_norm,
@@ -32,6 +37,16 @@ from .style import (
 
 # Longest arrow (probability 1), in cells; the stay ring's radius uses the same scale.
 ARROW_SCALE = 0.42
+# The S and G badges: discs of this radius (in cells) centred on a corner of their cell.
+# A corner is 0.71 cells from the centres of the four cells around it, and no ring or
+# arrow reaches further than ARROW_SCALE from its cell's centre, so a disc of radius
+# 0.71 - 0.42 - 0.07 (room for line widths) overlaps no arrow, head or ring.
+BADGE_RADIUS = 0.22
+# The policy-difference map shades cells from white to this far along "Greys", light
+# enough that the blue and vermillion arrows read on the darkest cell.
+_DIFFERENCE_CMAP = colors.LinearSegmentedColormap.from_list(
+    "difference", plt.get_cmap("Greys")(np.linspace(0, 0.4, 64))
+)
 
 
 def _axes(ax):
@@ -50,6 +65,7 @@ def _grid_frame(grid, ax, title: str) -> None:
     ax.tick_params(which="minor", length=0)
     ax.set_xlim(-0.5, grid.n_cols - 0.5)
     ax.set_ylim(grid.n_rows - 0.5, -0.5)
+    ax.set_aspect("equal")  # square cells and round rings, with or without a map
     ax.set_xlabel("column")
     ax.set_ylabel("row")
     ax.set_title(title)
@@ -92,15 +108,74 @@ def _hatch_pits(grid, ax) -> None:
         )
 
 
+def _badge_corner(grid, row: int, col: int) -> tuple[float, float]:
+    """The corner of cell (row, col) that carries its badge, as (x, y) in data
+    coordinates: the top left, or the side towards the inside of the grid on its first
+    row or column, so the badge stays on the map."""
+    x = col + (0.5 if col == 0 and grid.n_cols > 1 else -0.5)
+    y = row + (0.5 if row == 0 and grid.n_rows > 1 else -0.5)
+    return x, y
+
+
 def _mark_start_goal(grid, ax) -> None:
+    """Frame the start and goal cells and tag each with a badge ("S", "G"): a navy disc
+    with a white letter and edge, on the corner of the cell, where no arrow, arrow head
+    or ring of :func:`plot_probs` reaches (see ``BADGE_RADIUS``). The letter scales with
+    the cells, so it reads at any figure size, on a light cell or a dark one. Badges and
+    frames lie above the map and its grid lines but under every line, arrow and label
+    (zorder below 2), so a path drawn across a corner is never hidden."""
     goal = grid.to_cell(grid.goal_state)
-    for (row, col), label in ((grid.start, "S"), (goal, "G")):
-        text = ax.text(
-            col - 0.42, row - 0.22, label, fontsize=11, fontweight="bold", color="navy"
+    corners = [_badge_corner(grid, *grid.start), _badge_corner(grid, *goal)]
+    # S and G side by side, sharing their badges' corner: G takes its other side
+    if corners[1] == corners[0]:
+        corners[1] = (2 * goal[1] - corners[1][0], corners[1][1])
+    bold = FontProperties(family="DejaVu Sans", weight="bold")
+    for (row, col), (x, y), label, name in (
+        (grid.start, corners[0], "S", "start"),
+        (goal, corners[1], "G", "goal"),
+    ):
+        inset = 0.03  # inside the white grid lines
+        ax.add_patch(
+            plt.Rectangle(
+                (col - 0.5 + inset, row - 0.5 + inset),
+                1 - 2 * inset,
+                1 - 2 * inset,
+                fill=False,
+                edgecolor=START_GOAL_COLOR,
+                linewidth=1.2,
+                zorder=1.7,
+                gid=f"{name}-frame",
+            )
         )
-        # A white outline keeps the letter readable on dark cells of any colour map.
-        text.set_path_effects(
-            [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        ax.add_patch(
+            plt.Circle(
+                (x, y),
+                BADGE_RADIUS,
+                facecolor=START_GOAL_COLOR,
+                edgecolor="white",
+                linewidth=1.0,
+                zorder=1.8,
+                gid=f"{name}-badge",
+            )
+        )
+        letter = TextPath((0, 0), label, size=1, prop=bold)
+        (left, bottom), (right, top) = letter.get_extents().get_points()
+        size = 1.15 * BADGE_RADIUS / (top - bottom)  # the letter's height, in cells
+        # y flipped: row 0 is at the top of the map
+        place = (
+            Affine2D()
+            .translate(-(left + right) / 2, -(bottom + top) / 2)
+            .scale(size, -size)
+            .translate(x, y)
+        )
+        ax.add_patch(
+            patches.PathPatch(
+                place.transform_path(letter),
+                facecolor="white",
+                linewidth=0,
+                zorder=1.9,
+                gid=f"{name}-letter",
+            )
         )
 
 
@@ -133,10 +208,10 @@ def _label_color(rgba) -> str:
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
 
 
-def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR) -> None:
+def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR, thickness=1.0) -> None:
     """One move's arrow from (x, y): ``ARROW_SCALE * p`` cells long, head included, the
     head at most 40 % of the length so a small probability is a short arrow, not a
-    bare arrowhead."""
+    bare arrowhead; ``thickness`` scales the shaft's and the head's widths."""
     length = ARROW_SCALE * p
     head_length = min(0.05 + 0.05 * p, 0.4 * length)
     ax.arrow(
@@ -144,8 +219,8 @@ def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR) -> None:
         y,
         length * d_col,
         length * d_row,
-        width=0.008 + 0.02 * p,
-        head_width=min(0.06 + 0.08 * p, 1.6 * head_length + 0.02),
+        width=thickness * (0.008 + 0.02 * p),
+        head_width=thickness * min(0.06 + 0.08 * p, 1.6 * head_length + 0.02),
         head_length=head_length,
         length_includes_head=True,
         color=color,
@@ -288,25 +363,46 @@ def plot_policy_difference(
     ax=None,
     title: str = "Where two policies differ",
     min_change: float = 0.02,
+    scale: float | None = None,
+    vmax: float | None = None,
 ):
     """Where the table ``probs`` differs from ``reference`` ([n_states, 5] each).
 
     Each cell is shaded by the total variation distance between the two rows (0: the
-    same; 1: no action in common); an arrow shows each move that ``probs`` takes more
-    often (vermillion) or less often (blue) than ``reference``, its length
-    proportional to the change, on the scale of :func:`plot_probs` (changes below
-    ``min_change`` are not drawn). Returns the Axes.
+    same; 1: no action in common), on a colour bar from 0 to ``vmax``; an arrow shows
+    each move that ``probs`` takes more often (vermillion) or less often (blue) than
+    ``reference``, a ring the same for staying, with a full-length arrow (as long as
+    :func:`plot_probs` draws probability 1) for a change of ``scale``; changes below
+    ``min_change`` are not drawn.
+
+    scale, vmax: ``None`` (the default) takes them from the data, so the largest change
+    is a full-length arrow and the most different cell tops the colour bar; pass
+    numbers to share one scale between panels or to read against ``plot_probs``
+    (``scale=1, vmax=1``). Returns the Axes.
     """
+    if any(v is not None and not v > 0 for v in (scale, vmax)):
+        raise ValueError(f"scale and vmax must be positive, got {scale}, {vmax}")
     ax = _axes(ax)
     probs = torch.as_tensor(probs).detach().double().reshape(grid.n_states, -1)
     reference = torch.as_tensor(reference).detach().double().reshape(grid.n_states, -1)
     change = (probs - reference).numpy()
     distance = 0.5 * np.abs(change).sum(axis=1)
+    largest = float(np.abs(change).max())
+    scale = scale if scale is not None else (largest if largest > 0 else 1.0)
+    vmax = vmax if vmax is not None else (float(distance.max()) or 1.0)
     image = ax.imshow(
-        distance.reshape(grid.n_rows, grid.n_cols), cmap="Greys", vmin=0, vmax=1
+        distance.reshape(grid.n_rows, grid.n_cols),
+        cmap=_DIFFERENCE_CMAP,
+        vmin=0,
+        vmax=vmax,
     )
     ax.figure.colorbar(
-        image, ax=ax, fraction=0.046, pad=0.04, label="total variation distance"
+        image,
+        ax=ax,
+        fraction=0.046,
+        pad=0.04,
+        extend="max" if distance.max() > vmax else "neither",
+        label=f"total variation distance\n(full arrow: change of {scale:.2g})",
     )
     _hatch_pits(grid, ax)
     for state in range(grid.n_states):
@@ -316,19 +412,21 @@ def plot_policy_difference(
             if abs(delta) < min_change:
                 continue
             color = VERMILLION if delta > 0 else BLUE
+            length = min(abs(delta) / scale, 1.0)  # in full arrows
             if action == STAY:
                 ax.add_patch(
                     plt.Circle(
                         (col, row),
-                        ARROW_SCALE * abs(delta),
+                        ARROW_SCALE * length,
                         fill=False,
-                        linewidth=1.2,
+                        linewidth=1.5,
                         color=color,
                         zorder=3,
                     )
                 )
             else:
-                _arrow(ax, col, row, d_col, d_row, abs(delta), color=color)
+                # bolder than plot_probs' arrows: few, and coloured on grey
+                _arrow(ax, col, row, d_col, d_row, length, color=color, thickness=1.6)
     return _finish(grid, ax, title)
 
 
@@ -408,7 +506,8 @@ def plot_gap_curves(
         ``relative_gap(history.start_value, optimum)``.
     target: a reference line in the ``target`` style (``None`` for none). styles:
         optional per-label keyword arguments for the line (``{"natural":
-        {"linestyle": "--"}}``; a ``color`` from :mod:`.style`). floor: gaps below it
+        {"linestyle": "--"}}``; a ``color`` from :mod:`.style`; without one, the
+        curves take ``style.LINE_COLORS`` in turn). floor: gaps below it
         (exact to rounding, or negative by rounding) are drawn at it, inside a grey
         band labelled so, instead of as a line at an arbitrary small number. Returns the
         Axes.
@@ -416,15 +515,15 @@ def plot_gap_curves(
     if ax is None:
         _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
     below_floor = False
-    for label, runs in curves.items():
+    for number, (label, runs) in enumerate(curves.items()):
         runs = np.atleast_2d(np.asarray(runs, dtype=float))
         below_floor |= bool((runs < floor).any())
         runs = np.maximum(runs, floor)
         iterations = np.arange(1, runs.shape[1] + 1)
         low, mid, high = np.quantile(runs, [0, 0.5, 1], axis=0)
-        (line,) = ax.semilogy(
-            iterations, mid, label=label, **(styles or {}).get(label, {})
-        )
+        line_style = {"color": LINE_COLORS[number % len(LINE_COLORS)]}
+        line_style.update((styles or {}).get(label, {}))
+        (line,) = ax.semilogy(iterations, mid, label=label, **line_style)
         if runs.shape[0] > 1:
             ax.fill_between(iterations, low, high, color=line.get_color(), alpha=0.2)
     if target is not None:

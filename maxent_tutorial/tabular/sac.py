@@ -5,11 +5,13 @@ Soft actor-critic (Haarnoja et al. 2018) for a finite action set, after Christod
 is a sum, and no sampled action enters a loss. The book's labels:
 
 * ``sac-critic-target``: y(s, a) = R(s) + gamma * sum_a' pi(a'|s') (min_i Qbar_i(s',
-  a') - alpha log pi(a'|s')), with s' = next(s, a) and Qbar_i the target critics.
+  a') - alpha log pi(a'|s')), with s' = next(s, a) and Qbar_i the target critics
+  (``twin_critics=False``: Qbar_1 alone, and the actor reads Q_1 alone).
 * ``sac-actor-loss``: L_pi = E_s[ sum_a pi(a|s) (alpha log pi(a|s) - min_i Q_i(s, a)) ],
   minimised by pi(.|s) = softmax(min_i Q_i(s, .) / alpha) in every state.
 * ``dual-step``: chapter 11's step on log alpha, with the mean entropy of pi over the
-  walkers' states, also an exact sum.
+  walkers' states, also an exact sum (``entropy_states="replay"``: over the actor's
+  replay minibatch, as published SAC does).
 * ``polyak``: Qbar_i <- (1 - tau) Qbar_i + tau Q_i after every update.
 
 On the grid the actor and both critics are tables ([n_states, 5]); walkers run in
@@ -43,6 +45,11 @@ from ..settings import (
 )
 from ..temperature import check_target_entropy, dual_step
 from .soft_q import bellman_targets, move_towards_targets
+
+# the states whose mean entropy drives the dual step: the walkers' (draws from the
+# discounted occupancy, whose dual step's fixed point is alpha*) or the actor's replay
+# minibatch (published SAC's)
+ENTROPY_STATES = ("walkers", "replay")
 
 
 def expected_soft_q(
@@ -127,10 +134,27 @@ class SACConfig(Settings):
     critic_lr: float = setting(1.0, "critics' step towards the target", STEP_FRACTION)
     actor_lr: float = shared("actor_lr", 0.05)
     tau: float = shared("tau", 0.2)
+    entropy_states: str = setting(
+        "walkers",
+        "states the dual step averages the entropy over: the walkers', or the actor's "
+        "replay minibatch (published SAC's)",
+        ENTROPY_STATES,
+    )
+    twin_critics: bool = setting(
+        True, "the critics' target and the actor read min(Q_1, Q_2), or Q_1 alone"
+    )
+    hold_alpha: bool = setting(
+        True,
+        "hold alpha through the warm-up, or take the dual step from the first update "
+        "(published SAC's)",
+    )
     record_every: int = shared("record_every", 25_000)
     seed: int = shared("seed", 0)
 
     def check(self) -> None:
+        for name in ("twin_critics", "hold_alpha"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}")
         self.check_order("batch_size", "buffer_size")
         self.check_order(
             "warmup_steps",
@@ -146,11 +170,12 @@ class SACHistory:
     """A finished run: the learned tables and what was recorded along the way.
 
     probs: [n_states, 5] float64 pi(a|s) of the actor.
-    q_values: [2, n_states, 5] float64 Q_1, Q_2.
+    q_values: [2, n_states, 5] float64 Q_1, Q_2 (with ``twin_critics=False`` Q_2 still
+        learns, but nothing reads it).
     alpha: the final temperature.
     env_steps: [n_records] environment steps at each record.
-    alphas, entropies: [n_records] temperature and the walkers' mean entropy at each
-        record.
+    alphas, entropies: [n_records] temperature and the mean entropy of the dual step
+        (over the ``entropy_states``) at each record.
     tables: [n_records, n_states, 5] the actor's table at each record.
     settings: the :class:`SACConfig` of the run.
     """
@@ -208,8 +233,14 @@ def sample_minibatches(buffer, batch_size, generator):
     return critic_states, actions.reshape(2, batch_size), states[2 * batch_size :]
 
 
+def read_critics(critics, twin_critics=True):
+    """[2, n_states, 5] Q_1, Q_2 -> [n_states, 5] what the critics' target and the
+    actor read: min_i Q_i (twin critics), or Q_1 alone."""
+    return np.minimum(*critics) if twin_critics else critics[0]
+
+
 def critic_target_table(
-    next_states, rewards, probs, state_entropy, target_critics, alpha, discount
+    next_states, rewards, probs, state_entropy, target_q_values, alpha, discount
 ):
     """``sac-critic-target`` of every pair (s, a) at once: on the grid a pair's target
     depends on the pair alone, so the batch's targets are read from this table.
@@ -219,13 +250,14 @@ def critic_target_table(
         rewards: [n_states] R(s).
         probs: [n_states, 5] pi(a|s) of the actor.
         state_entropy: [n_states] H(pi(.|s)).
-        target_critics: [2, n_states, 5] Qbar_1, Qbar_2.
+        target_q_values: [n_states, 5] what the target reads of the target critics,
+            min_i Qbar_i (:func:`read_critics`).
 
     Returns:
         [n_states, 5] y(s, a) = R(s) + gamma V(next(s, a)), with the actor's soft value
         V(s') = sum_a' pi(a'|s') min_i Qbar_i(s', a') + alpha H(pi(.|s')).
     """
-    next_values = (probs * np.minimum(*target_critics)).sum(1) + alpha * state_entropy
+    next_values = (probs * target_q_values).sum(1) + alpha * state_entropy
     return bellman_targets(rewards[:, None], next_values[next_states], discount)
 
 
@@ -316,10 +348,13 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
     (the transitions enter the replay buffer), update the critics (a step towards
     ``sac-critic-target``, each on its own minibatch), update the actor (an Adam step
     on ``sac-actor-loss``), update the temperature (``dual-step`` with the mean entropy
-    over the walkers' states, held during the warm-up) and update the target critics
-    (``polyak``). The warm-up holds only alpha and the behaviour: the critics and the
-    actor learn from its first step. One record every ``record_every`` environment
-    steps, and one at the end.
+    over the walkers' states, or the actor's minibatch with ``entropy_states="replay"``;
+    held during the warm-up unless ``hold_alpha=False``) and update the target critics
+    (``polyak``). The target and
+    the actor read min(Q_1, Q_2), or Q_1 alone with ``twin_critics=False``. The
+    warm-up holds only alpha and the behaviour: the critics and the actor learn from
+    its first step. One record every ``record_every`` environment steps, and one at the
+    end.
 
     The tables (the actor's logits, Adam's moments, the critics) and the walkers are
     NumPy arrays inside the loop, where operations on a few numbers cost less than in
@@ -346,7 +381,8 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
     never = np.zeros(config.n_envs, dtype=bool)  # the grid never terminates
     records = {"env_steps": [], "alphas": [], "entropies": [], "tables": []}
     n_updates = -(-config.total_timesteps // config.n_envs)  # ceil
-    gamma = config.discount
+    gamma, twin = config.discount, config.twin_critics
+    on_walkers = config.entropy_states == "walkers"
 
     for update in range(1, n_updates + 1):
         warming_up = (update - 1) * config.n_envs < config.warmup_steps
@@ -368,20 +404,22 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
             buffer, config.batch_size, generator
         )
         # update the critics, each on its own minibatch
+        target_q_values = read_critics(target_critics, twin)  # min_i Qbar_i
         targets = critic_target_table(
-            next_states, rewards, probs, state_entropy, target_critics, alpha, gamma
+            next_states, rewards, probs, state_entropy, target_q_values, alpha, gamma
         )
         critics = update_critics(
             critics, targets, critic_states, critic_actions, config.critic_lr
         )
         # update the actor: an Adam step on its loss over its minibatch's states
-        q_values = np.minimum(*critics)  # min_i Q_i
+        q_values = read_critics(critics, twin)  # min_i Q_i
         gradient = actor_gradient(probs, log_probs, q_values, actor_states, alpha)
         adam_step(actor, gradient, moments, update, config.actor_lr)
         # update the temperature with the mean entropy over the walkers' states,
-        # draws from the discounted occupancy (held during the warm-up)
-        mean_entropy = state_entropy[walkers].sum() / config.n_envs
-        if not warming_up:
+        # draws from the discounted occupancy, or over the actor's minibatch (held
+        # during the warm-up unless hold_alpha=False)
+        mean_entropy = state_entropy[walkers if on_walkers else actor_states].mean()
+        if not (warming_up and config.hold_alpha):
             log_alpha = dual_step(
                 log_alpha, mean_entropy, config.target_entropy, config.alpha_lr
             )
