@@ -44,6 +44,9 @@ DEFAULT_REWARDS = (
     (-1, -1, -100, -100, -100, -1),
 )
 DEFAULT_START = (5, 0)
+# The largest lookup table a rollout builds, in entries: (distinct thresholds + 1) x
+# states (GridWorld._walk_by_lookup). Larger grids draw step by step.
+LOOKUP_LIMIT = 2**20
 
 
 def _reward_table(rewards) -> torch.Tensor:
@@ -208,7 +211,8 @@ class GridWorld:
         pi(i|s)``, ``a = #{j < 4 : u >= c_j(s)}``, the first action whose cumulative
         probability exceeds u. All uniforms come from ``generator`` in one draw, so a
         seeded generator gives the same episodes on the same machine. The only Python
-        loop is over time steps.
+        loop is over time steps (see :meth:`_walk_by_lookup` for how each step is one
+        table lookup per episode).
 
         Returns a :class:`Rollout` of ``[horizon, n_episodes]`` tensors.
         """
@@ -228,15 +232,59 @@ class GridWorld:
             horizon, n_episodes, generator=generator, dtype=torch.float64
         )
         uniforms = uniforms.numpy()
-        next_states = self.next_states.numpy()
-
-        states = np.empty((horizon, n_episodes), dtype=np.int64)
-        actions = np.empty((horizon, n_episodes), dtype=np.int64)
-        current = np.full(n_episodes, self.start_state, dtype=np.int64)
-        for t in range(horizon):
-            states[t] = current
-            actions[t] = inverse_cdf(cumulative[current], uniforms[t])
-            current = next_states[current, actions[t]]
+        thresholds = np.unique(cumulative)  # [K] the distinct c_j(s), sorted
+        if (len(thresholds) + 1) * self.n_states <= LOOKUP_LIMIT:
+            states, actions = self._walk_by_lookup(cumulative, thresholds, uniforms)
+        else:
+            states, actions = self._walk_step_by_step(cumulative, uniforms)
         states, actions = torch.from_numpy(states), torch.from_numpy(actions)
         rewards = self.state_rewards.to(torch.float32)[states]  # r_t = R(s_t)
         return Rollout(states=states, actions=actions, rewards=rewards)
+
+    def _walk_by_lookup(
+        self, cumulative: np.ndarray, thresholds: np.ndarray, uniforms: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The episodes' [T, B] states and actions from [n_states, 4] c_j(s), their [K]
+        sorted distinct values and [T, B] uniforms u: the same draws as
+        :meth:`_walk_step_by_step`, with one table lookup per step.
+
+        A uniform u draws, in every state, the same action as the largest threshold c
+        <= u would: u >= c_j(s) exactly when c >= c_j(s), since c_j(s) is one of the
+        thresholds (below every threshold, u draws action 0, as -inf would). So the
+        uniforms fall into K + 1 levels: the action and the next state of each level in
+        each state are tabulated once, [K + 1, n_states], and a step looks up every
+        episode's next state at its uniform's level and its current state.
+        """
+        levels = np.concatenate(([-np.inf], thresholds))  # [K + 1]
+        level = np.searchsorted(thresholds, uniforms, side="right")  # [T, B], #{c <= u}
+        # [K + 1, n_states] each level's action in each state (on tensors: NumPy is
+        # slow to sum many rows of four), and the state it moves to
+        actions_at = inverse_cdf(
+            torch.from_numpy(cumulative), torch.from_numpy(levels)[:, None]
+        ).numpy()
+        moves_at = self.next_states.numpy()[np.arange(self.n_states), actions_at]
+        # flat tables: (level, state) at level * n_states + state
+        actions_at, moves_at = actions_at.reshape(-1), moves_at.reshape(-1)
+        row = level * self.n_states  # [T, B]
+
+        states = np.empty(uniforms.shape, dtype=np.int64)
+        current = np.full(uniforms.shape[1], self.start_state, dtype=np.int64)
+        for t in range(len(uniforms)):
+            states[t] = current
+            current = moves_at[row[t] + current]
+        return states, actions_at[row + states]
+
+    def _walk_step_by_step(
+        self, cumulative: np.ndarray, uniforms: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_walk_by_lookup` without the tables (grids too large for them): each
+        step inverts the cumulative distribution of every episode's current state."""
+        next_states = self.next_states.numpy()
+        states = np.empty(uniforms.shape, dtype=np.int64)
+        actions = np.empty(uniforms.shape, dtype=np.int64)
+        current = np.full(uniforms.shape[1], self.start_state, dtype=np.int64)
+        for t in range(len(uniforms)):
+            states[t] = current
+            actions[t] = inverse_cdf(cumulative[current], uniforms[t])
+            current = next_states[current, actions[t]]
+        return states, actions

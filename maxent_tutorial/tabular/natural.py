@@ -26,11 +26,74 @@ from torch.func import functional_call, jacrev
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 from .._validation import check_positive_int
+from .policies import LinearSoftmaxPolicy, TabularSoftmaxPolicy
+
+
+def log_softmax_jacobian(logits: torch.Tensor) -> torch.Tensor:
+    """[n_states, 5] logits z -> [n_states, 5, 5] D[s, a, b] = d log pi(a|s) / d z_b(s).
+
+    Closed form: log pi(a|s) = z_a(s) - log sum_c exp z_c(s), so D[s, a, b] = delta_ab -
+    pi(b|s), one-hot rows minus the probabilities.
+
+    The numbers come from log_softmax's own backward pass, fed the five one-hot rows at
+    once, rather than from ``eye - softmax(z)``: in float32 that backward and
+    ``torch.exp`` round some probabilities to different last bits, and a training run
+    repeats autograd's result to the bit only with autograd's numbers. Same dtype as
+    ``logits``.
+    """
+    n_states, n_actions = logits.shape
+    rows = logits.detach().expand(n_actions, n_states, n_actions)  # [a, s, b]: z_b(s)
+    rows = rows.clone().requires_grad_(True)
+    one_hot = torch.eye(n_actions, dtype=logits.dtype)[:, None, :].expand_as(rows)
+    with torch.enable_grad():
+        (jacobian,) = torch.autograd.grad(
+            torch.log_softmax(rows, dim=-1), rows, one_hot
+        )
+    return jacobian.transpose(0, 1)  # [s, a, b]
 
 
 def log_probability_jacobian(policy) -> torch.Tensor:
     """[n_states * 5, P]: d log pi(a|s) / d theta for every state and action (P
-    parameters)."""
+    parameters), rows (s, a) row-major, columns in the order of ``policy.parameters()``.
+
+    Closed forms, with D [n_states, 5, 5] = :func:`log_softmax_jacobian` of the logits:
+
+    * tabular, theta = ``table`` [n_states, 5], z(s) = table[s]: d log pi(a|s) /
+      d table[s', b] = D[s, a, b] if s' = s, else 0 (one 5 x 5 block per state);
+    * linear, theta = (W [5, k], b [5]), z(s) = W x(s) + b: d log pi(a|s) / d W[c, k]
+      = D[s, a, c] x_k(s) and d log pi(a|s) / d b_c = D[s, a, c].
+
+    Any other policy (a subclass with its own logits or parameters): autograd's
+    Jacobian, ``torch.func.jacrev``. Both give autograd's numbers to the bit.
+    """
+    states = torch.arange(policy.n_states)
+    names = [name for name, _ in policy.named_parameters()]
+    logits = type(policy).logits
+    tabular = logits is TabularSoftmaxPolicy.logits and names == ["table"]
+    linear = logits is LinearSoftmaxPolicy.logits and names == [
+        "linear.weight",
+        "linear.bias",
+    ]
+    if not (tabular or linear):
+        return _jacobian_by_autograd(policy)
+    n_pairs = policy.n_states * policy.n_actions
+    with torch.no_grad():
+        jacobian = log_softmax_jacobian(policy.logits(states))  # [s, a, b]
+        if tabular:  # [s, a, s', b], nonzero on s' = s
+            blocks = jacobian.new_zeros(
+                policy.n_states, policy.n_actions, policy.n_states, policy.n_actions
+            )
+            blocks[states, :, states, :] = jacobian
+            return blocks.reshape(n_pairs, n_pairs)
+        features = policy.features(states)  # [s, k]
+        weight = jacobian[..., None] * features[:, None, None, :]  # [s, a, c, k]
+        return torch.cat(
+            (weight.reshape(n_pairs, -1), jacobian.reshape(n_pairs, -1)), dim=1
+        )
+
+
+def _jacobian_by_autograd(policy) -> torch.Tensor:
+    """:func:`log_probability_jacobian` of any softmax policy, by ``jacrev``."""
     parameters = {name: p.detach() for name, p in policy.named_parameters()}
     states = torch.arange(policy.n_states)
 
@@ -53,7 +116,8 @@ def episode_scores(policy, states: torch.Tensor, actions: torch.Tensor) -> torch
     float64.
 
     ``sum_t log pi(a_t|s_t)`` depends on the episode only through how often it took each
-    (state, action) pair, so psi_i = counts_i @ d log pi / d theta.
+    (state, action) pair, so psi_i = counts_i @ d log pi / d theta
+    (:func:`log_probability_jacobian`).
     """
     n_pairs = policy.n_states * policy.n_actions
     n_episodes = states.shape[1]
