@@ -111,8 +111,9 @@ def describe(item: dataclasses.Field) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    """Base of every method's config: checks each field once, when it is built, then
-    the rules that tie fields together (:meth:`check`)."""
+    """Base of every method's config: checks each field once, when it is built (a
+    field annotated ``bool`` must be a bool), then the rules that tie fields together
+    (:meth:`check`)."""
 
     def __post_init__(self):
         for item in dataclasses.fields(self):
@@ -120,7 +121,10 @@ class Settings:
             check = item.metadata.get("check")
             if value is None and item.metadata.get("optional"):
                 continue
-            if isinstance(check, tuple):
+            if item.type in (bool, "bool"):  # a flag: True or False, not 1 or 0
+                if not isinstance(value, bool):
+                    raise TypeError(f"{item.name} must be a bool, got {value!r}")
+            elif isinstance(check, tuple):
                 if value not in check:
                     raise ValueError(
                         f"{item.name} must be one of {list(check)}, got {value!r}"

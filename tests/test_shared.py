@@ -106,6 +106,11 @@ class ReplayToyConfig(Settings):
         self.check_order("warmup", "buffer_size", strict=True, why=": a reason")
 
 
+def test_a_flag_must_be_a_bool_in_every_config():
+    with pytest.raises(TypeError, match="track_value must be a bool, got 1"):
+        PGConfig(track_value=1)
+
+
 def test_a_config_is_read_from_a_chapters_parameters_by_name():
     namespace = {"ALPHA": 2.0, "HORIZON": 50, "SEEDS": (0, 1), "alpha": 9.0}
     config = PGConfig.from_parameters(namespace, seed=3)

@@ -152,9 +152,6 @@ class SACConfig(Settings):
     seed: int = shared("seed", 0)
 
     def check(self) -> None:
-        for name in ("twin_critics", "hold_alpha"):
-            if not isinstance(getattr(self, name), bool):
-                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}")
         self.check_order("batch_size", "buffer_size")
         self.check_order(
             "warmup_steps",
@@ -350,11 +347,10 @@ def train_sac(grid, config: SACConfig | None = None, **overrides) -> SACHistory:
     on ``sac-actor-loss``), update the temperature (``dual-step`` with the mean entropy
     over the walkers' states, or the actor's minibatch with ``entropy_states="replay"``;
     held during the warm-up unless ``hold_alpha=False``) and update the target critics
-    (``polyak``). The target and
-    the actor read min(Q_1, Q_2), or Q_1 alone with ``twin_critics=False``. The
-    warm-up holds only alpha and the behaviour: the critics and the actor learn from
-    its first step. One record every ``record_every`` environment steps, and one at the
-    end.
+    (``polyak``). The target and the actor read min(Q_1, Q_2), or Q_1 alone with
+    ``twin_critics=False``. The warm-up holds only alpha and the behaviour: the critics
+    and the actor learn from its first step. One record every ``record_every``
+    environment steps, and one at the end.
 
     The tables (the actor's logits, Adam's moments, the critics) and the walkers are
     NumPy arrays inside the loop, where operations on a few numbers cost less than in
