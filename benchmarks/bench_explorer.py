@@ -71,6 +71,7 @@ def main() -> None:
             values = [r[key] for r in rows if r["kind"] == kind]
             medians[f"{kind} {key}"] = statistics.median(values)
             medians[f"worst {kind} {key}"] = max(values)
+        medians[f"worst update {key}"] = max(r[key] for r in rows)
     load = os.getloadavg()[0]
     for name, value in medians.items():
         print(f"{name:<32} {value:.3f}")

@@ -25,7 +25,7 @@ from .._validation import check_alpha, check_discount
 from ..distributions import entropy
 from ..exact import SoftSolution, soft_value_iteration, state_occupancy
 from ..grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
-from .plotting import plot_probs, plot_state_visits
+from .plotting import GLYPH_ZORDER, draw_policy_glyphs, plot_probs, plot_state_visits
 from .style import FIGURE_WIDTH
 
 # Reward maps the explorer offers: the post's grid, the same grid without pits, and a
@@ -154,12 +154,13 @@ def _title(alpha, discount, goal_reward, grid_name, result) -> str:
 class LiveExplorer:
     """The live explorer's figure, built once and updated in place.
 
-    :meth:`update` is one slider release: solve the setting, redraw the policy panel,
-    recolour the visitation heatmap (its image and colour bar are kept; both panels
-    are rebuilt only when the grid or the goal reward changes, which changes the
-    reward map), and return the PNG the front end shows, rendered at ``dpi`` (not
-    retina). ``updates`` counts the updates; ``setting`` is the one last drawn, the
-    one the figure's title names.
+    :meth:`update` is one slider release: solve the setting, replace the policy
+    panel's arrows and rings (its map, badges and frame are kept), recolour the
+    visitation heatmap (its image and colour bar are kept), and return the PNG the
+    front end shows, rendered at ``dpi`` (not retina). Both panels are rebuilt only
+    when the grid or the goal reward changes, which changes the reward map.
+    ``updates`` counts the updates; ``setting`` is the one last drawn, the one the
+    figure's title names.
     """
 
     def __init__(self, dpi: float = LIVE_DPI):
@@ -168,6 +169,7 @@ class LiveExplorer:
         self.setting = None
         self._reward_map = None  # (grid_name, goal_reward) the panels were built for
         self._visits = None  # the heatmap's image
+        self._glyphs = []  # the policy panel's arrows and rings
 
     def update(
         self, alpha: float, discount: float, goal_reward: float, grid_name: str
@@ -177,18 +179,21 @@ class LiveExplorer:
                 alpha, discount, goal_reward, grid_name, self.figure, tol=LIVE_TOL
             )
             self._reward_map = (grid_name, goal_reward)
-            self._visits = self.figure.axes[1].images[0]
+            policy_panel, visits_panel = self.figure.axes[:2]
+            self._visits = visits_panel.images[0]
+            self._glyphs = [
+                patch
+                for patch in policy_panel.patches
+                if patch.get_zorder() == GLYPH_ZORDER
+            ]
         else:
             result = solve_setting(
                 alpha, discount, goal_reward, grid_name, tol=LIVE_TOL
             )
-            policy_panel = self.figure.axes[0]
-            policy_panel.cla()
-            plot_probs(
-                result.grid,
-                result.solution.probs,
-                ax=policy_panel,
-                title="Soft-optimal policy",
+            for glyph in self._glyphs:
+                glyph.remove()
+            self._glyphs = draw_policy_glyphs(
+                result.grid, result.solution.probs, self.figure.axes[0]
             )
             # the heatmap's log scale, as plot_state_visits sets it
             occupancy = result.occupancy

@@ -42,6 +42,8 @@ ARROW_SCALE = 0.42
 # arrow reaches further than ARROW_SCALE from its cell's centre, so a disc of radius
 # 0.71 - 0.42 - 0.07 (room for line widths) overlaps no arrow, head or ring.
 BADGE_RADIUS = 0.22
+# Arrows and rings are drawn above the map, the hatching and the badges (below 2).
+GLYPH_ZORDER = 3
 # The policy-difference map shades cells from white to this far along "Greys", light
 # enough that the blue and vermillion arrows read on the darkest cell.
 _DIFFERENCE_CMAP = colors.LinearSegmentedColormap.from_list(
@@ -208,13 +210,14 @@ def _label_color(rgba) -> str:
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
 
 
-def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR, thickness=1.0) -> None:
+def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR, thickness=1.0):
     """One move's arrow from (x, y): ``ARROW_SCALE * p`` cells long, head included, the
     head at most 40 % of the length so a small probability is a short arrow, not a
-    bare arrowhead; ``thickness`` scales the shaft's and the head's widths."""
+    bare arrowhead; ``thickness`` scales the shaft's and the head's widths. Returns
+    the arrow's patch."""
     length = ARROW_SCALE * p
     head_length = min(0.05 + 0.05 * p, 0.4 * length)
-    ax.arrow(
+    arrow = patches.FancyArrow(
         x,
         y,
         length * d_col,
@@ -224,8 +227,11 @@ def _arrow(ax, x, y, d_col, d_row, p, color=ARROW_COLOR, thickness=1.0) -> None:
         head_length=head_length,
         length_includes_head=True,
         color=color,
-        zorder=3,
+        zorder=GLYPH_ZORDER,
     )
+    # add_artist, not add_patch: the map's limits are its cells (set by _grid_frame),
+    # so the arrow need not widen them, and skipping that halves a live redraw's cost
+    return ax.add_artist(arrow)
 
 
 def plot_probs(
@@ -244,25 +250,42 @@ def plot_probs(
     probs: [n_states, 5]. Returns the Axes.
     """
     ax = _axes(ax)
-    probs = torch.as_tensor(probs).detach().double().numpy()
-    probs = probs.reshape(grid.n_states, grid.n_actions)
     if background:
         _reward_background(grid, ax)
+    draw_policy_glyphs(grid, probs, ax)
+    return _finish(grid, ax, title)
+
+
+def draw_policy_glyphs(grid, probs, ax) -> list:
+    """The arrows and rings of :func:`plot_probs` alone, drawn on ``ax`` (no
+    background, badges, frame or title). probs: [n_states, 5]. Returns the patches
+    drawn, so a live figure can remove them and draw the next policy in their place.
+    """
+    probs = torch.as_tensor(probs).detach().double().numpy()
+    probs = probs.reshape(grid.n_states, grid.n_actions)
+    glyphs = []
     for state in range(grid.n_states):
         row, col = grid.to_cell(state)
         radius = ARROW_SCALE * probs[state, STAY]  # ring: pi(stay|s), the arrows' scale
         if probs[state, STAY] > 0.02:
             ring = plt.Circle(
-                (col, row), radius, fill=False, linewidth=1, color=ARROW_COLOR, zorder=3
+                (col, row),
+                radius,
+                fill=False,
+                linewidth=1,
+                color=ARROW_COLOR,
+                zorder=GLYPH_ZORDER,
             )
-            ax.add_patch(ring)
+            glyphs.append(ax.add_artist(ring))
         for action, (d_row, d_col) in enumerate(ACTION_OFFSETS):
             p = probs[state, action]
             if action == STAY or p <= 0.02:
                 continue
             # Each arrow starts on the ring, so short arrows stay visible outside it.
-            _arrow(ax, col + radius * d_col, row + radius * d_row, d_col, d_row, p)
-    return _finish(grid, ax, title)
+            glyphs.append(
+                _arrow(ax, col + radius * d_col, row + radius * d_row, d_col, d_row, p)
+            )
+    return glyphs
 
 
 def plot_trajectory(
