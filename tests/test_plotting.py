@@ -206,3 +206,24 @@ def test_gap_curves_show_values_below_the_floor_in_the_band():
     assert line.get_ydata().min() == pytest.approx(1e-12)
     assert ax.get_ylim()[0] < 1e-12
     assert "exact to rounding" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_gap_curves_draw_at_the_given_steps_one_array_or_one_per_label():
+    runs = np.array([[0.5, 0.1, 0.02], [0.3, 0.2, 0.01], [0.4, 0.05, 0.03]])
+    by_label = {"a": np.array([10, 20, 30]), "b": np.array([1, 2])}
+    ax = plotting.plot_gap_curves(
+        {"a": runs, "b": [0.2, 0.1]}, steps=by_label, target_label="1 %"
+    )
+    lines = {line.get_label(): line for line in ax.lines}
+    np.testing.assert_array_equal(lines["a"].get_xdata(), [10, 20, 30])
+    np.testing.assert_array_equal(lines["a"].get_ydata(), np.median(runs, 0))
+    np.testing.assert_array_equal(lines["b"].get_xdata(), [1, 2])
+    # the min-max band of the three runs spans the steps given
+    (band,) = ax.collections
+    assert band.get_paths()[0].vertices[:, 0].min() == 10
+    assert "1 %" in [t.get_text() for t in ax.get_legend().get_texts()]
+    one = plotting.plot_gap_curves({"a": runs}, steps=np.array([5, 6, 7]))
+    np.testing.assert_array_equal(one.lines[0].get_xdata(), [5, 6, 7])
+    default = plotting.plot_gap_curves({"a": runs})
+    np.testing.assert_array_equal(default.lines[0].get_xdata(), [1, 2, 3])
+    plt.close("all")

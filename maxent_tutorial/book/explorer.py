@@ -25,7 +25,13 @@ from .._validation import check_alpha, check_discount
 from ..distributions import entropy
 from ..exact import SoftSolution, soft_value_iteration, state_occupancy
 from ..grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
-from .plotting import GLYPH_ZORDER, draw_policy_glyphs, plot_probs, plot_state_visits
+from .plotting import (
+    GLYPH_ZORDER,
+    draw_policy_glyphs,
+    plot_probs,
+    plot_state_visits,
+    visit_scale,
+)
 from .style import FIGURE_WIDTH
 
 # Reward maps the explorer offers: the post's grid, the same grid without pits, and a
@@ -195,13 +201,9 @@ class LiveExplorer:
             self._glyphs = draw_policy_glyphs(
                 result.grid, result.solution.probs, self.figure.axes[0]
             )
-            # the heatmap's log scale, as plot_state_visits sets it
-            occupancy = result.occupancy
-            low = max(float(occupancy[occupancy > 0].min()), 1e-5)
-            high = max(float(occupancy.max()), low * 1.01)
-            shown = occupancy.clamp(min=low).reshape(result.grid.n_rows, -1)
-            self._visits.set_data(shown.numpy())
-            self._visits.set_clim(low, high)
+            shown, norm = visit_scale(result.occupancy)  # plot_state_visits' scale
+            self._visits.set_data(shown.reshape(result.grid.n_rows, -1).numpy())
+            self._visits.set_clim(norm.vmin, norm.vmax)
             self.figure.suptitle(
                 _title(alpha, discount, goal_reward, grid_name, result)
             )

@@ -349,34 +349,47 @@ def plot_state_visits(
     else:
         frequency = torch.bincount(values.reshape(-1), minlength=grid.n_states).double()
         frequency = frequency / frequency.sum()
+    shown, norm = visit_scale(frequency, scale)
+    texts = [f"{100 * value:.1f}" for value in frequency.tolist()] if annotate else ()
+    _cell_heatmap(grid, shown, ax, VISIT_CMAP, norm, "fraction of time", texts, 7.5)
+    return _finish(grid, ax, title)
+
+
+def visit_scale(frequency, scale: str = "log"):
+    """The colour scale of :func:`plot_state_visits` for frequencies [n_states]:
+    ``(shown, norm)``, the values drawn and their normalisation from the smallest to
+    the largest shown. On the log scale cells never visited (or visited less than
+    1e-5 of the time) are drawn at the floor of the scale."""
     high = float(frequency.max())
     if scale == "log":
-        # cells never visited are drawn at the floor of the scale
         low = max(float(frequency[frequency > 0].min()), 1e-5)
-        norm = colors.LogNorm(vmin=low, vmax=max(high, low * 1.01))
-        shown = frequency.clamp(min=low)
-    else:
-        low = float(frequency.min())
-        norm = colors.Normalize(vmin=low, vmax=max(high, low + 1e-12))
-        shown = frequency
+        return frequency.clamp(min=low), colors.LogNorm(low, max(high, low * 1.01))
+    low = float(frequency.min())
+    return frequency, colors.Normalize(low, max(high, low + 1e-12))
+
+
+def _cell_heatmap(grid, shown, ax, cmap, norm, label, texts=(), fontsize=8.5):
+    """Draw ``shown`` [n_states] as one colour per cell, with a colour bar named
+    ``label``; ``texts`` (one string per state, or none) are written in each cell's
+    lower half, in black or white, whichever reads on the cell's colour. ``norm``:
+    a matplotlib normalisation, or None to scale from the data. Returns the image."""
+    shown = torch.as_tensor(shown).double()
     image = ax.imshow(
-        shown.reshape(grid.n_rows, grid.n_cols).numpy(), cmap=VISIT_CMAP, norm=norm
+        shown.reshape(grid.n_rows, grid.n_cols).numpy(), cmap=cmap, norm=norm
     )
-    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="fraction of time")
-    if annotate:
-        for state in range(grid.n_states):
-            row, col = grid.to_cell(state)
-            value = frequency[state].item()
-            ax.text(
-                col,
-                row + 0.28,
-                f"{100 * value:.1f}",
-                ha="center",
-                va="center",
-                fontsize=7.5,
-                color=_label_color(image.cmap(norm(max(value, low)))),
-            )
-    return _finish(grid, ax, title)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
+    for state, text in enumerate(texts):
+        row, col = grid.to_cell(state)
+        ax.text(
+            col,
+            row + 0.28,
+            text,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color=_label_color(image.cmap(image.norm(shown[state].item()))),
+        )
+    return image
 
 
 def plot_policy_difference(
@@ -444,7 +457,7 @@ def plot_policy_difference(
                         fill=False,
                         linewidth=1.5,
                         color=color,
-                        zorder=3,
+                        zorder=GLYPH_ZORDER,
                     )
                 )
             else:
@@ -466,21 +479,9 @@ def plot_values(
     """Heatmap of any per-state quantity [n_states] (values, KL divergences...), each
     cell labelled with ``fmt`` in black or white, whichever reads on its colour."""
     ax = _axes(ax)
-    values = torch.as_tensor(values).detach().double().reshape(grid.n_rows, grid.n_cols)
-    image = ax.imshow(values.numpy(), cmap=cmap)
-    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=label)
-    for row in range(grid.n_rows):
-        for col in range(grid.n_cols):
-            value = values[row, col].item()
-            ax.text(
-                col,
-                row + 0.28,
-                fmt.format(value),
-                ha="center",
-                va="center",
-                fontsize=fontsize,
-                color=_label_color(image.cmap(image.norm(value))),
-            )
+    values = torch.as_tensor(values).detach().double().reshape(grid.n_states)
+    texts = [fmt.format(value) for value in values.tolist()]
+    _cell_heatmap(grid, values, ax, cmap, None, label, texts, fontsize)
     return _finish(grid, ax, title)
 
 
@@ -521,19 +522,24 @@ def plot_gap_curves(
     target: float | None = 0.01,
     styles: dict | None = None,
     floor: float = 1e-12,
+    steps=None,
+    target_label: str | None = None,
 ):
     """Relative gaps (V* - V_pi(start)) / |V*| per iteration, on a log scale.
 
-    curves: maps a readable label to an array [n_iterations] (one run) or
-        [n_seeds, n_iterations] (median line, min-max band), e.g.
+    curves: maps a readable label to an array [n_points] (one run) or
+        [n_seeds, n_points] (median line, min-max band), e.g.
         ``relative_gap(history.start_value, optimum)``.
-    target: a reference line in the ``target`` style (``None`` for none). styles:
-        optional per-label keyword arguments for the line (``{"natural":
-        {"linestyle": "--"}}``; a ``color`` from :mod:`.style`; without one, the
-        curves take ``style.LINE_COLORS`` in turn). floor: gaps below it
-        (exact to rounding, or negative by rounding) are drawn at it, inside a grey
-        band labelled so, instead of as a line at an arbitrary small number. Returns the
-        Axes.
+    target: a reference line in the ``target`` style (``None`` for none), named
+        ``target_label`` in the legend if one is given. styles: optional per-label
+        keyword arguments for the line (``{"natural": {"linestyle": "--"}}``; a
+        ``color`` from :mod:`.style`; without one, the curves take
+        ``style.LINE_COLORS`` in turn). floor: gaps below it (exact to rounding, or
+        negative by rounding) are drawn at it, inside a grey band labelled so,
+        instead of as a line at an arbitrary small number. steps: where each point
+        lies on the x axis, [n_points], one array for every curve or a dict by label
+        (environment steps, say; set the axis label after); ``None``: iterations
+        1, 2, ... Returns the Axes.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
@@ -542,22 +548,23 @@ def plot_gap_curves(
         runs = np.atleast_2d(np.asarray(runs, dtype=float))
         below_floor |= bool((runs < floor).any())
         runs = np.maximum(runs, floor)
-        iterations = np.arange(1, runs.shape[1] + 1)
+        x = steps.get(label) if isinstance(steps, dict) else steps
+        x = np.arange(1, runs.shape[1] + 1) if x is None else np.asarray(x)
         low, mid, high = np.quantile(runs, [0, 0.5, 1], axis=0)
         line_style = {"color": LINE_COLORS[number % len(LINE_COLORS)]}
         line_style.update((styles or {}).get(label, {}))
-        (line,) = ax.semilogy(iterations, mid, label=label, **line_style)
+        (line,) = ax.semilogy(x, mid, label=label, **line_style)
         if runs.shape[0] > 1:
-            ax.fill_between(iterations, low, high, color=line.get_color(), alpha=0.2)
+            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
     if target is not None:
-        ax.axhline(target, **REFERENCE_STYLES["target"])
+        ax.axhline(target, **REFERENCE_STYLES["target"], label=target_label)
     if below_floor:
         ax.axhspan(floor / 10, floor * 1.5, **EXACT_BAND, label="exact to rounding")
         ax.set_ylim(bottom=floor / 3)
     ax.set_xlabel("iteration")
     ax.set_ylabel(r"relative gap $(V^* - V_\pi)/|V^*|$")
     ax.set_title(title)
-    if len(curves) > 1 or below_floor:
+    if len(curves) > 1 or below_floor or target_label:
         ax.legend()
     return ax
 

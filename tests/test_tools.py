@@ -1,0 +1,69 @@
+"""The notebook-editing and duplicate-scan tools do what their docstrings say."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cells(*sources):
+    return [{"cell_type": "code", "source": s.splitlines(True)} for s in sources]
+
+
+def test_replace_once_edits_the_one_cell_holding_the_text():
+    replace_once = load("replace_in_cells").replace_once
+    notebook = cells("x = 1\ny = 2\n", "z = 3\n")
+    assert replace_once(notebook, "y = 2", "y = 20") == 0
+    assert "".join(notebook[0]["source"]) == "x = 1\ny = 20\n"
+    assert "".join(notebook[1]["source"]) == "z = 3\n"
+
+
+@pytest.mark.parametrize(
+    "sources, old",
+    [
+        (("x = 1\n", "z = 3\n"), "y = 2"),  # in no cell
+        (("x = 1\n", "x = 1\n"), "x = 1"),  # in two cells
+        (("x = 1\nx = 1\n",), "x = 1"),  # twice in one cell
+    ],
+)
+def test_replace_once_refuses_text_not_in_exactly_one_place(sources, old):
+    notebook = cells(*sources)
+    with pytest.raises(ValueError, match="exactly one|times in cell"):
+        load("replace_in_cells").replace_once(notebook, old, "new")
+    assert [c["source"] for c in notebook] == [c["source"] for c in cells(*sources)]
+
+
+def test_without_imports_blanks_every_import_and_keeps_line_numbers():
+    without_imports = load("extract_chapter_code").without_imports
+    source = (
+        "import math\n"
+        "from os import (\n"
+        "    path,\n"
+        "    sep,\n"
+        ")\n"
+        "x = math.pi\n"
+        "def f():\n"
+        "    import json\n"
+        "    return json\n"
+    )
+    lines = without_imports(source).splitlines()
+    assert lines == [
+        "",
+        "",
+        "",
+        "",
+        "",
+        "x = math.pi",
+        "def f():",
+        "",
+        "    return json",
+    ]
