@@ -173,7 +173,21 @@ def test_the_live_update_matches_a_fresh_view_of_the_same_setting():
     assert len(live.figure.axes) == 3  # policy, visitation and its colour bar
 
 
-def test_the_live_update_draws_the_same_pixels_as_a_fresh_view():
+@pytest.mark.parametrize(
+    "grid_name, releases",
+    [
+        # alpha changes: only the arrows, rings and colours change
+        (
+            "original",
+            [(1.0, 0.95, 1000.0), (0.05, 0.95, 1000.0), (300.0, 0.95, 1000.0)],
+        ),
+        # a goal change recolours the reward map in place; then gamma and alpha
+        ("original", [(1.0, 0.95, 1000.0), (1.0, 0.95, 10.0), (300.0, 0.8, 10.0)]),
+        # the goal moves to the small goal's cell (its badge moves): a rebuild
+        ("two goals", [(1.0, 0.95, 1000.0), (1.0, 0.95, 5.0), (300.0, 0.95, 5.0)]),
+    ],
+)
+def test_the_live_update_draws_the_same_pixels_as_a_fresh_view(grid_name, releases):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -184,13 +198,11 @@ def test_the_live_update_draws_the_same_pixels_as_a_fresh_view():
     )
 
     live = LiveExplorer(dpi=40)
-    for alpha in (1.0, 0.05, 300.0):  # a build, then two in-place redraws
-        live.update(alpha, 0.95, 1000.0, "original")
+    for alpha, discount, goal_reward in releases:
+        live.update(alpha, discount, goal_reward, grid_name)
     fresh = explorer_view(
-        300.0,
-        0.95,
-        1000.0,
-        "original",
+        *releases[-1],
+        grid_name,
         fig=Figure(figsize=EXPLORER_FIGSIZE, dpi=40),
         tol=LIVE_TOL,
     )
@@ -200,6 +212,8 @@ def test_the_live_update_draws_the_same_pixels_as_a_fresh_view():
         canvas.draw()
         pictures.append(np.asarray(canvas.buffer_rgba()))
     # the old policy's arrows are gone and the new ones drawn where a fresh view has
-    # them: the two renderings agree pixel for pixel
+    # them, on the same reward map: the two renderings agree pixel for pixel
     assert len(live.figure.axes[0].patches) == len(fresh.axes[0].patches) > 100
+    # only a new grid or a goal on another cell rebuilds the panels
+    assert live.rebuilds == (2 if grid_name == "two goals" else 1)
     np.testing.assert_array_equal(pictures[0], pictures[1])

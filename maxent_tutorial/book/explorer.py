@@ -32,7 +32,7 @@ from .plotting import (
     plot_state_visits,
     visit_scale,
 )
-from .style import FIGURE_WIDTH
+from .style import FIGURE_WIDTH, reward_norm
 
 # Reward maps the explorer offers: the post's grid, the same grid without pits, and a
 # grid with a near, small goal beside the far, large one.
@@ -138,6 +138,12 @@ def explorer_view(
     result = solve_setting(alpha, discount, goal_reward, grid_name, tol=tol)
     if fig is None:
         fig = plt.figure(figsize=EXPLORER_FIGSIZE)
+    _draw_view(fig, result, _title(alpha, discount, goal_reward, grid_name, result))
+    return fig
+
+
+def _draw_view(fig, result: ExplorerResult, title: str) -> None:
+    """Clear ``fig`` and draw one solved setting: policy map and visitation."""
     fig.clear()
     fig.subplots_adjust(**EXPLORER_MARGINS)
     left, right = fig.subplots(1, 2)
@@ -145,8 +151,16 @@ def explorer_view(
     plot_state_visits(
         result.grid, result.occupancy, ax=right, title="Discounted visitation"
     )
-    fig.suptitle(_title(alpha, discount, goal_reward, grid_name, result))
-    return fig
+    fig.suptitle(title)
+
+
+def _layout(grid_name: str, grid: GridWorld) -> tuple:
+    """What fixes the policy panel's drawing besides its colours: the grid, the goal's
+    cell (its badge) and the hatched pits (the cells of the lowest reward, if
+    negative)."""
+    rewards = grid.state_rewards
+    pits = torch.nonzero(rewards == rewards.min()).flatten().tolist()
+    return grid_name, grid.goal_state, tuple(pits) if rewards.min() < 0 else ()
 
 
 def _title(alpha, discount, goal_reward, grid_name, result) -> str:
@@ -160,32 +174,40 @@ def _title(alpha, discount, goal_reward, grid_name, result) -> str:
 class LiveExplorer:
     """The live explorer's figure, built once and updated in place.
 
-    :meth:`update` is one slider release: solve the setting, replace the policy
-    panel's arrows and rings (its map, badges and frame are kept), recolour the
+    :meth:`update` is one slider release: solve the setting, recolour the reward map
+    under the policy (the goal's reward sets its colour scale), replace the policy
+    panel's arrows and rings (its badges, hatching and frame are kept), recolour the
     visitation heatmap (its image and colour bar are kept), and return the PNG the
     front end shows, rendered at ``dpi`` (not retina). Both panels are rebuilt only
-    when the grid or the goal reward changes, which changes the reward map.
-    ``updates`` counts the updates; ``setting`` is the one last drawn, the one the
-    figure's title names.
+    when the grid changes, or the goal moves to another cell (in "two goals", when
+    its reward drops below the small goal's). ``updates`` counts the updates and
+    ``rebuilds`` those that rebuilt both panels; ``setting`` is the one last drawn,
+    the one the figure's title names.
     """
 
     def __init__(self, dpi: float = LIVE_DPI):
         self.figure = Figure(figsize=EXPLORER_FIGSIZE, dpi=dpi)
         self.updates = 0
+        self.rebuilds = 0
         self.setting = None
-        self._reward_map = None  # (grid_name, goal_reward) the panels were built for
+        self._layout = None  # the _layout the panels were built for
+        self._rewards = None  # the policy panel's reward map (an image)
         self._visits = None  # the heatmap's image
         self._glyphs = []  # the policy panel's arrows and rings
 
     def update(
         self, alpha: float, discount: float, goal_reward: float, grid_name: str
     ) -> bytes:
-        if self._reward_map != (grid_name, goal_reward):
-            explorer_view(
-                alpha, discount, goal_reward, grid_name, self.figure, tol=LIVE_TOL
-            )
-            self._reward_map = (grid_name, goal_reward)
+        result = solve_setting(alpha, discount, goal_reward, grid_name, tol=LIVE_TOL)
+        grid = result.grid
+        title = _title(alpha, discount, goal_reward, grid_name, result)
+        layout = _layout(grid_name, grid)
+        if self._layout != layout:
+            _draw_view(self.figure, result, title)
+            self.rebuilds += 1
+            self._layout = layout
             policy_panel, visits_panel = self.figure.axes[:2]
+            self._rewards = policy_panel.images[0]
             self._visits = visits_panel.images[0]
             self._glyphs = [
                 patch
@@ -193,20 +215,17 @@ class LiveExplorer:
                 if patch.get_zorder() == GLYPH_ZORDER
             ]
         else:
-            result = solve_setting(
-                alpha, discount, goal_reward, grid_name, tol=LIVE_TOL
-            )
+            self._rewards.set_data(grid.rewards.numpy())
+            self._rewards.set_norm(reward_norm(grid))
             for glyph in self._glyphs:
                 glyph.remove()
             self._glyphs = draw_policy_glyphs(
-                result.grid, result.solution.probs, self.figure.axes[0]
+                grid, result.solution.probs, self.figure.axes[0]
             )
             shown, norm = visit_scale(result.occupancy)  # plot_state_visits' scale
-            self._visits.set_data(shown.reshape(result.grid.n_rows, -1).numpy())
+            self._visits.set_data(shown.reshape(grid.n_rows, -1).numpy())
             self._visits.set_clim(norm.vmin, norm.vmax)
-            self.figure.suptitle(
-                _title(alpha, discount, goal_reward, grid_name, result)
-            )
+            self.figure.suptitle(title)
         self.updates += 1
         self.setting = (alpha, discount, goal_reward, grid_name)
         png = io.BytesIO()

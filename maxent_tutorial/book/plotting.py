@@ -555,7 +555,7 @@ def plot_gap_curves(
         line_style.update((styles or {}).get(label, {}))
         (line,) = ax.semilogy(x, mid, label=label, **line_style)
         if runs.shape[0] > 1:
-            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
+            ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2, lw=0)
     if target is not None:
         ax.axhline(target, **REFERENCE_STYLES["target"], label=target_label)
     if below_floor:
