@@ -27,6 +27,7 @@ from ..exact import SoftSolution, soft_value_iteration, state_occupancy
 from ..grid import DEFAULT_REWARDS, DEFAULT_START, GridWorld
 from .plotting import (
     GLYPH_ZORDER,
+    draw_map_marks,
     draw_policy_glyphs,
     plot_probs,
     plot_state_visits,
@@ -154,13 +155,12 @@ def _draw_view(fig, result: ExplorerResult, title: str) -> None:
     fig.suptitle(title)
 
 
-def _layout(grid_name: str, grid: GridWorld) -> tuple:
-    """What fixes the policy panel's drawing besides its colours: the grid, the goal's
-    cell (its badge) and the hatched pits (the cells of the lowest reward, if
-    negative)."""
+def _layout(grid: GridWorld) -> tuple:
+    """What places the map's marks: the goal's cell (its badge) and the hatched pits
+    (the cells of the lowest reward, if negative)."""
     rewards = grid.state_rewards
     pits = torch.nonzero(rewards == rewards.min()).flatten().tolist()
-    return grid_name, grid.goal_state, tuple(pits) if rewards.min() < 0 else ()
+    return grid.goal_state, tuple(pits) if rewards.min() < 0 else ()
 
 
 def _title(alpha, discount, goal_reward, grid_name, result) -> str:
@@ -174,26 +174,25 @@ def _title(alpha, discount, goal_reward, grid_name, result) -> str:
 class LiveExplorer:
     """The live explorer's figure, built once and updated in place.
 
-    :meth:`update` is one slider release: solve the setting, recolour the reward map
-    under the policy (the goal's reward sets its colour scale), replace the policy
-    panel's arrows and rings (its badges, hatching and frame are kept), recolour the
-    visitation heatmap (its image and colour bar are kept), and return the PNG the
-    front end shows, rendered at ``dpi`` (not retina). Both panels are rebuilt only
-    when the grid changes, or the goal moves to another cell (in "two goals", when
-    its reward drops below the small goal's). ``updates`` counts the updates and
-    ``rebuilds`` those that rebuilt both panels; ``setting`` is the one last drawn,
-    the one the figure's title names.
+    :meth:`update` is one slider release (or a new grid): solve the setting, recolour
+    the reward map under the policy (the goal's reward sets its colour scale), replace
+    the policy panel's arrows and rings, recolour the visitation heatmap (its image
+    and colour bar are kept), move the start and goal marks and the pits' hatching if
+    the grid's layout changed, and return the PNG the front end shows, rendered at
+    ``dpi`` (not retina). The panels themselves, their frames, ticks and colour bar,
+    are built by the first update only. ``updates`` counts the updates; ``setting``
+    is the one last drawn, the one the figure's title names.
     """
 
     def __init__(self, dpi: float = LIVE_DPI):
         self.figure = Figure(figsize=EXPLORER_FIGSIZE, dpi=dpi)
         self.updates = 0
-        self.rebuilds = 0
         self.setting = None
-        self._layout = None  # the _layout the panels were built for
+        self._layout = None  # the _layout the marks were drawn for
         self._rewards = None  # the policy panel's reward map (an image)
         self._visits = None  # the heatmap's image
         self._glyphs = []  # the policy panel's arrows and rings
+        self._marks = []  # both panels' start and goal marks, the pits' hatching
 
     def update(
         self, alpha: float, discount: float, goal_reward: float, grid_name: str
@@ -201,36 +200,43 @@ class LiveExplorer:
         result = solve_setting(alpha, discount, goal_reward, grid_name, tol=LIVE_TOL)
         grid = result.grid
         title = _title(alpha, discount, goal_reward, grid_name, result)
-        layout = _layout(grid_name, grid)
-        if self._layout != layout:
+        layout = _layout(grid)
+        if self._rewards is None:
             _draw_view(self.figure, result, title)
-            self.rebuilds += 1
-            self._layout = layout
             policy_panel, visits_panel = self.figure.axes[:2]
             self._rewards = policy_panel.images[0]
             self._visits = visits_panel.images[0]
-            self._glyphs = [
-                patch
-                for patch in policy_panel.patches
-                if patch.get_zorder() == GLYPH_ZORDER
-            ]
+            self._glyphs = _patches(policy_panel, GLYPH_ZORDER, GLYPH_ZORDER)
+            # the marks lie between the map (0) and the arrows (GLYPH_ZORDER)
+            self._marks = _patches(policy_panel, 1, 2) + _patches(visits_panel, 1, 2)
         else:
+            policy_panel, visits_panel = self.figure.axes[:2]
             self._rewards.set_data(grid.rewards.numpy())
             self._rewards.set_norm(reward_norm(grid))
+            if layout != self._layout:
+                for mark in self._marks:
+                    mark.remove()
+                self._marks = draw_map_marks(grid, policy_panel) + draw_map_marks(
+                    grid, visits_panel, pits=False
+                )
             for glyph in self._glyphs:
                 glyph.remove()
-            self._glyphs = draw_policy_glyphs(
-                grid, result.solution.probs, self.figure.axes[0]
-            )
+            self._glyphs = draw_policy_glyphs(grid, result.solution.probs, policy_panel)
             shown, norm = visit_scale(result.occupancy)  # plot_state_visits' scale
             self._visits.set_data(shown.reshape(grid.n_rows, -1).numpy())
             self._visits.set_clim(norm.vmin, norm.vmax)
             self.figure.suptitle(title)
+        self._layout = layout
         self.updates += 1
         self.setting = (alpha, discount, goal_reward, grid_name)
         png = io.BytesIO()
         self.figure.savefig(png, format="png", pil_kwargs={"compress_level": 1})
         return png.getvalue()
+
+
+def _patches(ax, low: float, high: float) -> list:
+    """The patches of ``ax`` whose zorder lies in [low, high]."""
+    return [patch for patch in ax.patches if low <= patch.get_zorder() <= high]
 
 
 def temperature_animation(

@@ -89,14 +89,16 @@ def _reward_background(grid, ax, alpha: float = 0.45) -> None:
     _hatch_pits(grid, ax)
 
 
-def _hatch_pits(grid, ax) -> None:
-    """Hatch every cell with the grid's lowest reward, if it is negative."""
+def _hatch_pits(grid, ax) -> list:
+    """Hatch every cell with the grid's lowest reward, if it is negative. Returns the
+    patches drawn."""
     lowest = grid.state_rewards.min().item()
     if lowest >= 0:
-        return
+        return []
+    hatches = []
     for state in torch.nonzero(grid.state_rewards == lowest).flatten().tolist():
         row, col = grid.to_cell(state)
-        ax.add_patch(
+        hatch = ax.add_patch(
             plt.Rectangle(
                 (col - 0.5, row - 0.5),
                 1,
@@ -108,6 +110,8 @@ def _hatch_pits(grid, ax) -> None:
                 zorder=1,
             )
         )
+        hatches.append(hatch)
+    return hatches
 
 
 def _badge_corner(grid, row: int, col: int) -> tuple[float, float]:
@@ -119,14 +123,16 @@ def _badge_corner(grid, row: int, col: int) -> tuple[float, float]:
     return x, y
 
 
-def _mark_start_goal(grid, ax) -> None:
+def _mark_start_goal(grid, ax) -> list:
     """Frame the start and goal cells and tag each with a badge ("S", "G"): a navy disc
     with a white letter and edge, on the corner of the cell, where no arrow, arrow head
     or ring of :func:`plot_probs` reaches (see ``BADGE_RADIUS``). The letter scales with
     the cells, so it reads at any figure size, on a light cell or a dark one. Badges and
     frames lie above the map and its grid lines but under every line, arrow and label
-    (zorder below 2), so a path drawn across a corner is never hidden."""
+    (zorder below 2), so a path drawn across a corner is never hidden. Returns the
+    patches drawn."""
     goal = grid.to_cell(grid.goal_state)
+    marks = []
     corners = [_badge_corner(grid, *grid.start), _badge_corner(grid, *goal)]
     # S and G side by side, sharing their badges' corner: G takes its other side
     if corners[1] == corners[0]:
@@ -137,7 +143,7 @@ def _mark_start_goal(grid, ax) -> None:
         (goal, corners[1], "G", "goal"),
     ):
         inset = 0.03  # inside the white grid lines
-        ax.add_patch(
+        frame = ax.add_patch(
             plt.Rectangle(
                 (col - 0.5 + inset, row - 0.5 + inset),
                 1 - 2 * inset,
@@ -149,7 +155,7 @@ def _mark_start_goal(grid, ax) -> None:
                 gid=f"{name}-frame",
             )
         )
-        ax.add_patch(
+        badge = ax.add_patch(
             plt.Circle(
                 (x, y),
                 BADGE_RADIUS,
@@ -170,7 +176,7 @@ def _mark_start_goal(grid, ax) -> None:
             .scale(size, -size)
             .translate(x, y)
         )
-        ax.add_patch(
+        letter_patch = ax.add_patch(
             patches.PathPatch(
                 place.transform_path(letter),
                 facecolor="white",
@@ -179,6 +185,16 @@ def _mark_start_goal(grid, ax) -> None:
                 gid=f"{name}-letter",
             )
         )
+        marks += [frame, badge, letter_patch]
+    return marks
+
+
+def draw_map_marks(grid, ax, pits: bool = True) -> list:
+    """The marks a grid's map carries besides its colours, as :func:`plot_probs` and
+    :func:`plot_state_visits` draw them: the start and goal frames and badges, and
+    (``pits``) the pits' hatching. Returns the patches drawn, so a live figure can
+    remove them and mark another grid in their place."""
+    return (_hatch_pits(grid, ax) if pits else []) + _mark_start_goal(grid, ax)
 
 
 def plot_rewards(grid, ax=None, annotate: bool = True, title: str = "Reward per cell"):
