@@ -227,3 +227,29 @@ def test_gap_curves_draw_at_the_given_steps_one_array_or_one_per_label():
     default = plotting.plot_gap_curves({"a": runs})
     np.testing.assert_array_equal(default.lines[0].get_xdata(), [1, 2, 3])
     plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "shape, options, axes_shape",
+    [
+        ((), {}, ()),
+        ((1, 2), {}, (2,)),
+        ((3, 2), {"sharex": True, "sharey": True}, (3, 2)),
+    ],
+)
+def test_page_figure_is_page_wide_constrained_and_passes_its_options(
+    shape, options, axes_shape
+):
+    fig, axes = plotting.page_figure(*shape, height=3.4, **options)
+    assert tuple(fig.get_size_inches()) == (style.FIGURE_WIDTH, 3.4)
+    assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    assert np.shape(axes) == axes_shape
+    panels = np.ravel(axes)
+    shared = [panels[0].get_shared_x_axes().joined(panels[0], ax) for ax in panels[1:]]
+    assert all(shared) == bool(options) or len(panels) == 1
+
+
+@pytest.mark.parametrize("height", [0, -1.0, float("nan"), "3"])
+def test_page_figure_names_a_bad_height(height):
+    with pytest.raises((TypeError, ValueError), match="height"):
+        plotting.page_figure(height=height)

@@ -67,3 +67,39 @@ def test_without_imports_blanks_every_import_and_keeps_line_numbers():
         "",
         "    return json",
     ]
+
+
+def test_use_page_figure_rewrites_page_wide_figures_only():
+    rewrite_cell = load("use_page_figure").rewrite_cell
+    source = (
+        '%config InlineBackend.figure_formats = ["retina"]\n'
+        "fig, axes = plt.subplots(\n"
+        '    2, 2, figsize=(FIGURE_WIDTH, 5), sharex=True, layout="constrained"\n'
+        ")\n"
+        'fig = plt.figure(figsize=(style.FIGURE_WIDTH, 4.6), layout="constrained")\n'
+        "axes = fig.subplots(1, 2, sharey=True)\n"
+        "fig, ax = plt.subplots(figsize=(MAP_SIZE, MAP_SIZE))\n"
+        'fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3), layout="tight")\n'
+    )
+    new, count = rewrite_cell(source)
+    assert count == 2
+    assert new.splitlines() == [
+        '%config InlineBackend.figure_formats = ["retina"]',
+        "fig, axes = page_figure(2, 2, height=5, sharex=True)",
+        "fig, axes = page_figure(1, 2, height=4.6, sharey=True)",
+        "fig, ax = plt.subplots(figsize=(MAP_SIZE, MAP_SIZE))",
+        'fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3), layout="tight")',
+    ]
+    assert rewrite_cell(new) == (new, 0)
+
+
+def test_every_chapter_starts_its_page_wide_figures_from_page_figure():
+    # the width and layout rule stands in one place (plotting.page_figure)
+    import json
+
+    rewrite_cell = load("use_page_figure").rewrite_cell
+    book = TOOLS.parent / "book"
+    for path in sorted(book.glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                assert rewrite_cell("".join(cell["source"]))[1] == 0, path.name

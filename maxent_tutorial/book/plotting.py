@@ -4,7 +4,9 @@ for policies, one colour per method and one style per reference line.
 
 Every helper takes an optional ``ax``, draws on it, returns it (or the ``Figure`` for
 multi-panel plots) and never calls ``plt.show()``. New figures are at most
-``FIGURE_WIDTH`` inches wide, so the page column shows them at their own size.
+``FIGURE_WIDTH`` inches wide, so the page column shows them at their own size; a
+chapter's own figures start from :func:`page_figure`, which sets that width and the
+layout in one place.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D
 
+from .._validation import check_number
 from ..grid import ACTION_OFFSETS, STAY
 from .style import (
     ARROW_COLOR,
@@ -49,6 +52,21 @@ GLYPH_ZORDER = 3
 _DIFFERENCE_CMAP = colors.LinearSegmentedColormap.from_list(
     "difference", plt.get_cmap("Greys")(np.linspace(0, 0.4, 64))
 )
+
+
+def page_figure(nrows: int = 1, ncols: int = 1, *, height: float, **subplots):
+    """A new figure as wide as the page column (``FIGURE_WIDTH`` inches) and ``height``
+    inches tall, with ``nrows`` x ``ncols`` panels in matplotlib's constrained layout
+    (labels and colour bars never overlap); other keywords (``sharex``, ``sharey``...)
+    go to :func:`matplotlib.pyplot.subplots`. Returns ``(fig, axes)`` as it does."""
+    height = check_number(height, "height", 0.5, 40.0, meaning="inches")
+    return plt.subplots(
+        nrows,
+        ncols,
+        figsize=(FIGURE_WIDTH, height),
+        layout="constrained",
+        **subplots,
+    )
 
 
 def _axes(ax):
@@ -558,7 +576,7 @@ def plot_gap_curves(
         1, 2, ... Returns the Axes.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.6), layout="constrained")
+        _, ax = page_figure(height=3.6)
     below_floor = False
     for number, (label, runs) in enumerate(curves.items()):
         runs = np.atleast_2d(np.asarray(runs, dtype=float))
