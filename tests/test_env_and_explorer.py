@@ -102,6 +102,34 @@ def test_explorer_solution_is_the_soft_optimum_and_uniform_at_huge_alpha():
     assert result.mean_entropy == pytest.approx(np.log(5), rel=1e-3)
 
 
+@pytest.mark.parametrize(
+    "grid_name, goal_reward, goal_cell, hatched_reward",
+    [
+        ("original", 1000.0, (0, 5), -100.0),
+        ("no pits", 1000.0, (0, 5), -10.0),  # its lowest cells are the -10 ones
+        ("two goals", 1000.0, (0, 5), -100.0),
+        ("two goals", 10.0, (5, 2), -100.0),  # the near goal (20) is now the best
+    ],
+)
+def test_explorer_marks_the_largest_and_the_lowest_rewards_as_chapter_8_says(
+    grid_name, goal_reward, goal_cell, hatched_reward
+):
+    grid = explorer_grid(grid_name, goal_reward)
+    assert grid.to_cell(grid.goal_state) == goal_cell
+    fig = explorer_view(1.0, 0.95, goal_reward, grid_name)
+    hatched = {
+        (round(p.get_y() + 0.5), round(p.get_x() + 0.5))
+        for p in fig.axes[0].patches
+        if p.get_hatch()
+    }
+    lowest = {
+        grid.to_cell(s)
+        for s in range(grid.n_states)
+        if grid.state_rewards[s].item() == hatched_reward
+    }
+    assert hatched == lowest and len(lowest) > 0
+
+
 def test_explorer_view_draws_two_panels():
     fig = explorer_view(1.0, 0.95, 1000.0, "two goals")
     assert len(fig.axes) == 3  # policy, visitation and its colour bar

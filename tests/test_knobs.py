@@ -91,3 +91,31 @@ def test_a_chapter_runs_to_the_end_with_a_learners_settings(path, variant):
     # a changed setting that changes no claim is fine; a note must name the change
     for note in notes:
         assert any(name in note for name in variant), note
+
+
+def test_chapter_7_at_alpha_zero_stops_at_once_and_says_what_to_try():
+    # the message chapter 7 gives a learner who sets ALPHA = 0 (its identities need
+    # alpha > 0): it names ALPHA, a temperature that runs, and the way to alpha = 0
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = ROOT / "book" / "07_exact.ipynb"
+    notebook = with_variant(path, {"ALPHA": 0})
+    for cell in notebook.cells:  # drop the stored outputs: only this run's remain
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    with pytest.raises(CellExecutionError) as stopped:
+        client.execute()
+    message = str(stopped.value)
+    assert "ALPHA must be positive" in message and "ALPHA = 0.01" in message
+    assert "soft_value_iteration(grid, 0.0, DISCOUNT)" in message
+    ran = [cell for cell in notebook.cells if cell.get("execution_count")]
+    assert 0 < len(ran) < 6  # it stopped in the first check cell,
+    images = [o for c in ran for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images == []  # before any training or figure

@@ -78,7 +78,11 @@ class ExplorerResult:
 
 
 def explorer_grid(grid_name: str, goal_reward: float) -> GridWorld:
-    """The named grid with its best cell's reward replaced by ``goal_reward``."""
+    """The named grid with its best cell's reward replaced by ``goal_reward``.
+
+    Its maps are marked as every map of the book: G on the cell with the largest
+    reward (on "two goals", the near cell worth 20 once ``goal_reward`` is below 20),
+    hatching on the cells with the lowest (on "no pits", the -10 cells)."""
     if grid_name not in GRIDS:
         raise ValueError(f"grid_name must be one of {sorted(GRIDS)}, got {grid_name!r}")
     if (
@@ -175,7 +179,8 @@ class LiveExplorer:
     """The live explorer's figure, built once and updated in place.
 
     :meth:`update` is one slider release (or a new grid): solve the setting, recolour
-    the reward map under the policy (the goal's reward sets its colour scale), replace
+    the reward map under the policy (its scale runs to the largest absolute reward,
+    the goal's or the pits'), replace
     the policy panel's arrows and rings, recolour the visitation heatmap (its image
     and colour bar are kept), move the start and goal marks and the pits' hatching if
     the grid's layout changed, and return the PNG the front end shows, rendered at

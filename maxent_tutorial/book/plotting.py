@@ -56,9 +56,10 @@ _DIFFERENCE_CMAP = colors.LinearSegmentedColormap.from_list(
 
 def page_figure(nrows: int = 1, ncols: int = 1, *, height: float, **subplots):
     """A new figure as wide as the page column (``FIGURE_WIDTH`` inches) and ``height``
-    inches tall, with ``nrows`` x ``ncols`` panels in matplotlib's constrained layout
-    (labels and colour bars never overlap); other keywords (``sharex``, ``sharey``...)
-    go to :func:`matplotlib.pyplot.subplots`. Returns ``(fig, axes)`` as it does."""
+    inches tall (0.5 to 40), with ``nrows`` x ``ncols`` panels in matplotlib's
+    constrained layout (it makes room for titles, labels and colour bars); other
+    keywords (``sharex``, ``sharey``...) go to :func:`matplotlib.pyplot.subplots`.
+    Returns ``(fig, axes)`` as it does."""
     height = check_number(height, "height", 0.5, 40.0, meaning="inches")
     return plt.subplots(
         nrows,
@@ -571,9 +572,9 @@ def plot_gap_curves(
         ``style.LINE_COLORS`` in turn). floor: gaps below it (exact to rounding, or
         negative by rounding) are drawn at it, inside a grey band labelled so,
         instead of as a line at an arbitrary small number. steps: where each point
-        lies on the x axis, [n_points], one array for every curve or a dict by label
-        (environment steps, say; set the axis label after); ``None``: iterations
-        1, 2, ... Returns the Axes.
+        lies on the x axis, [n_points], one array for every curve or a dict with
+        every label (environment steps, say; set the axis label after); ``None``:
+        iterations 1, 2, ... Returns the Axes.
     """
     if ax is None:
         _, ax = page_figure(height=3.6)
@@ -582,7 +583,7 @@ def plot_gap_curves(
         runs = np.atleast_2d(np.asarray(runs, dtype=float))
         below_floor |= bool((runs < floor).any())
         runs = np.maximum(runs, floor)
-        x = steps.get(label) if isinstance(steps, dict) else steps
+        x = steps[label] if isinstance(steps, dict) else steps
         x = np.arange(1, runs.shape[1] + 1) if x is None else np.asarray(x)
         low, mid, high = np.quantile(runs, [0, 0.5, 1], axis=0)
         line_style = {"color": LINE_COLORS[number % len(LINE_COLORS)]}
