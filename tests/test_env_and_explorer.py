@@ -259,3 +259,51 @@ def test_the_live_update_draws_the_same_pixels_as_a_fresh_view(releases):
         assert len(live_panel.patches) == len(fresh_panel.patches)
     assert len(live.figure.axes) == 3
     np.testing.assert_array_equal(pictures[0], pictures[1])
+
+
+@pytest.mark.slow
+def test_a_burst_of_releases_in_a_kernel_is_folded_and_ends_on_the_last_value():
+    # a held arrow key sends a release every ~30 ms, faster than a drawing: the
+    # kernel draws a few times, not once per value, and ends on the last value
+    import time
+
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+
+    def run(code):
+        """Run ``code`` in the kernel; returns what it printed."""
+        printed = []
+
+        def keep(message):
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+
+        reply = client.execute_interactive(code, timeout=60, output_hook=keep)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(printed)
+
+    try:
+        comm_id = run(
+            "from maxent_tutorial.book.explorer import temperature_explorer\n"
+            "panel = temperature_explorer(alpha=10.0, discount=0.9)\n"
+            "print(panel.children[0].children[0].model_id)"
+        ).strip()
+        presses = [10 ** (1.1 + 0.1 * i) for i in range(12)]
+        for value in presses:  # what the front end sends on each release
+            state = {"method": "update", "state": {"value": value}, "buffer_paths": []}
+            content = {"comm_id": comm_id, "data": state}
+            client.shell_channel.send(client.session.msg("comm_msg", content=content))
+            time.sleep(0.03)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            shown_now = run("print(panel.explorer.updates, panel.explorer.setting[0])")
+            updates, shown = shown_now.split()
+            if float(shown) == pytest.approx(presses[-1], rel=1e-12):
+                break
+            time.sleep(0.1)
+        assert float(shown) == pytest.approx(presses[-1], rel=1e-12)
+        assert 1 < int(updates) <= 1 + len(presses) // 2  # the first is the build
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

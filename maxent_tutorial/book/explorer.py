@@ -3,14 +3,16 @@
 ``explorer_view`` draws one setting: validate, solve exactly (soft value iteration),
 and draw the policy map and the state-visitation heatmap. ``temperature_explorer``
 wraps the same view in ipywidgets for a live kernel: its sliders report a value on
-release only, and each release is one update (:class:`LiveExplorer`: solve, redraw the
+release only, and a release is one update (:class:`LiveExplorer`: solve, redraw the
 policy panel and the heatmap's colours on a figure built once, render one PNG at the
-screen's resolution). ``temperature_animation`` draws the same view at a list of
-temperatures ahead of time, so a static page (no kernel) still has a slider over alpha.
+screen's resolution); releases faster than that are folded into one.
+``temperature_animation`` draws the same view at a list of temperatures ahead of time,
+so a static page (no kernel) still has a slider over alpha.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 from dataclasses import dataclass
@@ -63,6 +65,10 @@ LIVE_DPI = 100
 # The live widget solves to a relative tolerance of 1e-10 (the book's numbers use
 # soft_value_iteration's 1e-14): its title shows four significant digits.
 LIVE_TOL = 1e-10
+# Seconds the live widget waits after a release before it draws: releases that arrive
+# meanwhile, or while it draws (a held arrow key sends about 30 a second), are folded
+# into the next drawing, which shows the values the controls hold when it starts.
+FOLD_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -297,9 +303,12 @@ def temperature_explorer(
     and a menu of grids. Needs a running kernel.
 
     The sliders send their value on release only (``continuous_update=False``), so a
-    drag is one update, for the value the slider rests on: the figure never names an
-    alpha the slider has left. Returns the panel (a ``VBox``); its ``explorer``
-    attribute is the :class:`LiveExplorer` that draws it.
+    drag is one update, for the value the slider rests on. In a kernel, releases that
+    come faster than the figure is drawn (a held arrow key) are folded: the figure is
+    drawn ``FOLD_SECONDS`` after a release, for the values the controls hold then, so
+    it catches up with the last one instead of drawing every value passed. Returns the
+    panel (a ``VBox``); its ``explorer`` attribute is the :class:`LiveExplorer` that
+    draws it.
     """
     import ipywidgets as widgets
 
@@ -330,12 +339,25 @@ def temperature_explorer(
     explorer = LiveExplorer()
     picture = widgets.Image(format="png")
 
-    def redraw(_change=None):
+    def redraw():
+        """Draw the setting the controls hold now."""
+        waiting.clear()
         setting = {name: control.value for name, control in controls.items()}
         picture.value = explorer.update(**setting)
 
+    waiting = []  # the drawing scheduled and not yet started, if any
+
+    def on_release(_change):
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a script, a test): draw now
+            redraw()
+            return
+        if not waiting:  # else the drawing that waits will show this value
+            waiting.append(loop.call_later(FOLD_SECONDS, redraw))
+
     for control in controls.values():
-        control.observe(redraw, names="value")
+        control.observe(on_release, names="value")
     redraw()
     rows = list(controls.values())
     panel = widgets.VBox([widgets.HBox(rows[:2]), widgets.HBox(rows[2:]), picture])
