@@ -5,7 +5,8 @@ and draw the policy map and the state-visitation heatmap. ``temperature_explorer
 wraps the same view in ipywidgets for a live kernel: its sliders report a value on
 release only, and a release is one update (:class:`LiveExplorer`: solve, redraw the
 policy panel and the heatmap's colours on a figure built once, render one PNG at the
-screen's resolution); releases faster than that are folded into one.
+screen's resolution); releases faster than that are folded (the values it has no time
+to draw are skipped, and it ends on the last).
 ``temperature_animation`` draws the same view at a list of temperatures ahead of time,
 so a static page (no kernel) still has a slider over alpha.
 """
@@ -184,15 +185,15 @@ def _title(alpha, discount, goal_reward, grid_name, result) -> str:
 class LiveExplorer:
     """The live explorer's figure, built once and updated in place.
 
-    :meth:`update` is one slider release (or a new grid): solve the setting, recolour
-    the reward map under the policy (its scale runs to the largest absolute reward,
-    the goal's or the pits'), replace
-    the policy panel's arrows and rings, recolour the visitation heatmap (its image
-    and colour bar are kept), move the start and goal marks and the pits' hatching if
-    the grid's layout changed, and return the PNG the front end shows, rendered at
-    ``dpi`` (not retina). The panels themselves, their frames, ticks and colour bar,
-    are built by the first update only. ``updates`` counts the updates; ``setting``
-    is the one last drawn, the one the figure's title names.
+    :meth:`update` is one drawing (a slider release, several folded releases, or a new
+    grid): solve the setting, recolour the reward map under the policy (its scale runs
+    to the largest absolute reward, the goal's or the pits'), replace the policy panel's
+    arrows and rings, recolour the visitation heatmap (its image and colour bar are
+    kept), move the start and goal marks and the pits' hatching if the grid's layout
+    changed, and return the PNG the front end shows, rendered at ``dpi`` (not retina).
+    The panels themselves, their frames, ticks and colour bar, are built by the first
+    update only. ``updates`` counts the updates; ``setting`` is the one last drawn, the
+    one the figure's title names.
     """
 
     def __init__(self, dpi: float = LIVE_DPI):
@@ -306,9 +307,10 @@ def temperature_explorer(
     drag is one update, for the value the slider rests on. In a kernel, releases that
     come faster than the figure is drawn (a held arrow key) are folded: the figure is
     drawn ``FOLD_SECONDS`` after a release, for the values the controls hold then, so
-    it catches up with the last one instead of drawing every value passed. Returns the
-    panel (a ``VBox``); its ``explorer`` attribute is the :class:`LiveExplorer` that
-    draws it.
+    it catches up with the last one instead of drawing every value passed. A value
+    set from code in a kernel (``slider.value = 100``) is drawn the same way, after the
+    running cell ends. Returns the panel (a ``VBox``); its ``explorer`` attribute is the
+    :class:`LiveExplorer` that draws it.
     """
     import ipywidgets as widgets
 
