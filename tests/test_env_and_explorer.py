@@ -261,6 +261,22 @@ def test_the_live_update_draws_the_same_pixels_as_a_fresh_view(releases):
     np.testing.assert_array_equal(pictures[0], pictures[1])
 
 
+def test_outside_a_kernel_a_release_draws_at_once_even_with_a_running_loop():
+    # a loop marked running is no kernel (Playwright's synchronous API leaves one in
+    # the main thread for the rest of a test session): the drawing is not deferred
+    import asyncio
+
+    from maxent_tutorial.book.explorer import temperature_explorer
+
+    async def release():
+        panel = temperature_explorer(alpha=10.0, discount=0.9)
+        before = panel.explorer.updates
+        panel.children[0].children[0].value = 1000.0
+        return panel.explorer.updates - before, panel.explorer.setting[0]
+
+    assert asyncio.run(release()) == (1, 1000.0)
+
+
 @pytest.mark.slow
 def test_a_burst_of_releases_in_a_kernel_is_folded_and_ends_on_the_last_value():
     # a held arrow key sends a release every ~30 ms, faster than a drawing: the

@@ -294,6 +294,24 @@ def temperature_animation(
     return movie
 
 
+def _kernel_loop():
+    """The event loop of the IPython kernel running this code, or None outside a
+    kernel. (A running loop alone is no sign of a kernel: Playwright's synchronous API,
+    for one, leaves a loop marked running that a scheduled drawing would never reach.)
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def temperature_explorer(
     alpha: float = 1.0,
     discount: float = 0.99,
@@ -350,12 +368,10 @@ def temperature_explorer(
     waiting = []  # the drawing scheduled and not yet started, if any
 
     def on_release(_change):
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (a script, a test): draw now
+        loop = _kernel_loop()
+        if loop is None:  # not in a kernel (a script, a test): draw now
             redraw()
-            return
-        if not waiting:  # else the drawing that waits will show this value
+        elif not waiting:  # else the drawing that waits will show this value
             waiting.append(loop.call_later(FOLD_SECONDS, redraw))
 
     for control in controls.values():
