@@ -54,10 +54,9 @@ def _offset(lines: list[str], line: int, col: int) -> int:
     return before + len(lines[line - 1].encode()[:col].decode())
 
 
-def rewrite_cell(source: str, prefix: str = "") -> tuple[str, int]:
+def rewrite_cell(source: str) -> tuple[str, int]:
     """``source`` with its page-wide ``plt.subplots``/``plt.figure`` calls rewritten;
-    returns the new source and the number of calls rewritten. ``prefix`` goes before
-    ``page_figure`` (``"style."`` is not used: the function lives in plotting)."""
+    returns the new source and the number of calls rewritten."""
     masked = "\n".join(
         "#" + line[1:] if line.startswith("%") else line for line in source.split("\n")
     )
@@ -94,13 +93,11 @@ def rewrite_cell(source: str, prefix: str = "") -> tuple[str, int]:
             start = _offset(lines, statement.lineno, statement.col_offset)
             later = _statement_of(statements, call)
             end = _offset(lines, later.end_lineno, later.end_col_offset)
-            arguments = ", ".join([*positional, f"height={height}", *rest])
-            edits.append(
-                (start, end, f"fig, {target} = {prefix}page_figure({arguments})")
-            )
-            continue
         arguments = ", ".join([*positional, f"height={height}", *rest])
-        edits.append((start, end, f"{prefix}page_figure({arguments})"))
+        call_text = f"page_figure({arguments})"
+        if node.func.attr == "figure":
+            call_text = f"fig, {target} = {call_text}"
+        edits.append((start, end, call_text))
     for start, end, text in sorted(edits, reverse=True):
         masked = masked[:start] + text + masked[end:]
     # IPython magics (masked as comments to parse) stand above every rewritten call
