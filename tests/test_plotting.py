@@ -13,7 +13,15 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.patches import Circle, FancyArrow  # noqa: E402
 
-from maxent_tutorial import DOWN, LEFT, RIGHT, STAY, UP, soft_value_iteration  # noqa: E402
+from maxent_tutorial import (  # noqa: E402
+    DOWN,
+    LEFT,
+    RIGHT,
+    STAY,
+    UP,
+    soft_value_iteration,
+    train_pg,
+)
 from maxent_tutorial.book import plotting, style  # noqa: E402
 
 
@@ -253,3 +261,29 @@ def test_page_figure_is_page_wide_constrained_and_passes_its_options(
 def test_page_figure_names_a_bad_height(height):
     with pytest.raises((TypeError, ValueError), match="height"):
         plotting.page_figure(height=height)
+
+
+def test_gap_curves_name_their_axes_as_asked_and_by_default():
+    curves = {"a": [0.5, 0.1, 0.02]}
+    ax = plotting.plot_gap_curves(curves, xlabel="environment steps", ylabel="gap")
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("environment steps", "gap")
+    default = plotting.plot_gap_curves(curves)
+    assert default.get_xlabel() == "iteration"
+    assert default.get_ylabel().startswith("relative gap")
+    plt.close("all")
+
+
+def test_learning_curves_are_page_wide_or_drawn_into_the_figure_given(small_grid):
+    history = train_pg(
+        small_grid, total_timesteps=2 * 40, horizon=10, n_envs=4, progress=False
+    )
+    fig = plotting.plot_learning_curves(history)
+    assert tuple(fig.get_size_inches()) == (style.FIGURE_WIDTH, 2 * 2.6)
+    assert fig.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titles == ["surrogate loss", "reward per episode", "entropy (nats)"]
+    given = plt.figure(figsize=(3, 3))
+    assert plotting.plot_learning_curves(history, fig=given) is given
+    assert tuple(given.get_size_inches()) == (3, 3)
+    assert len([ax for ax in given.axes if ax.get_visible()]) == 3
+    plt.close("all")

@@ -530,10 +530,12 @@ def plot_learning_curves(history, optimal_value: float | None = None, fig=None):
     ]
     if history.start_value is not None:
         panels.append(("start_value", "exact soft value V(start)"))
+    rows = (len(panels) + 1) // 2
     if fig is None:
-        rows = (len(panels) + 1) // 2
-        fig = plt.figure(figsize=(FIGURE_WIDTH, 2.6 * rows), layout="constrained")
-    axes = list(fig.subplots((len(panels) + 1) // 2, 2, squeeze=False).flat)
+        fig, axes = page_figure(rows, 2, height=2.6 * rows, squeeze=False)
+    else:
+        axes = fig.subplots(rows, 2, squeeze=False)
+    axes = list(axes.flat)
     for extra in axes[len(panels) :]:
         extra.set_visible(False)
     iterations = np.arange(1, len(history.loss) + 1)
@@ -559,6 +561,8 @@ def plot_gap_curves(
     floor: float = 1e-12,
     steps=None,
     target_label: str | None = None,
+    xlabel: str = "iteration",
+    ylabel: str = r"relative gap $(V^* - V_\pi)/|V^*|$",
 ):
     """Relative gaps (V* - V_pi(start)) / |V*| per iteration, on a log scale.
 
@@ -573,8 +577,8 @@ def plot_gap_curves(
         negative by rounding) are drawn at it, inside a grey band labelled so,
         instead of as a line at an arbitrary small number. steps: where each point
         lies on the x axis, [n_points], one array for every curve or a dict with
-        every label (environment steps, say; set the axis label after); ``None``:
-        iterations 1, 2, ... Returns the Axes.
+        every label (environment steps, say, named by ``xlabel``); ``None``:
+        iterations 1, 2, ... xlabel, ylabel: the axis labels. Returns the Axes.
     """
     if ax is None:
         _, ax = page_figure(height=3.6)
@@ -596,8 +600,8 @@ def plot_gap_curves(
     if below_floor:
         ax.axhspan(floor / 10, floor * 1.5, **EXACT_BAND, label="exact to rounding")
         ax.set_ylim(bottom=floor / 3)
-    ax.set_xlabel("iteration")
-    ax.set_ylabel(r"relative gap $(V^* - V_\pi)/|V^*|$")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     if len(curves) > 1 or below_floor or target_label:
         ax.legend()
