@@ -327,3 +327,26 @@ def test_a_burst_of_releases_in_a_kernel_is_folded_and_ends_on_the_last_value():
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+def test_no_stop_of_the_goal_slider_reads_as_the_near_goal_unless_it_is_it():
+    from maxent_tutorial.book.explorer import GRIDS, temperature_explorer
+
+    original, two_goals = (torch.tensor(GRIDS[n][0]) for n in ("original", "two goals"))
+    (near_goal,) = two_goals[two_goals != original].tolist()
+    panel = temperature_explorer(alpha=10.0, discount=0.9)
+    goal = panel.children[1].children[0]
+    assert goal.description == "goal"
+    # the readout ("r" in d3-format): decimal notation, rounded to these digits
+    assert goal.readout_format[0] == "." and goal.readout_format[-1] == "r"
+    digits = int(goal.readout_format[1:-1])
+    steps = round((goal.max - goal.min) / goal.step)
+    stops = [goal.base ** (goal.min + k * goal.step) for k in range(steps + 1)]
+    shown = [float(f"{stop:.{digits}g}") for stop in stops]
+    assert len(set(shown)) == len(stops)  # every stop reads differently
+    assert [
+        stop for stop, value in zip(stops, shown, strict=True) if value == near_goal
+    ] in (
+        [],
+        [near_goal],
+    )

@@ -356,6 +356,9 @@ def temperature_explorer(
             options=sorted(GRIDS), value=grid_name, description="grid"
         ),
     )
+    # four significant digits in decimal notation: the stop just below the near
+    # goal's 20 reads 19.95 (not "20.0"), and 1000 reads 1000 (not "1.00e+3")
+    controls["goal_reward"].readout_format = ".4r"
     explorer = LiveExplorer()
     picture = widgets.Image(format="png")
 
