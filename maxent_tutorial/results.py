@@ -16,6 +16,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import shlex
 import sys
 from pathlib import Path
 
@@ -85,15 +86,24 @@ def machine() -> dict:
     }
 
 
+def command_line(argv: list[str] | None = None) -> str:
+    """``argv`` (default: this process's ``sys.argv``) as a command to paste into a
+    shell at the repository's root: the script's path from the root when it lies in
+    the repository (``benchmarks/bench_a2c.py``, from whatever folder it ran in), and
+    every argument quoted where a shell would split it."""
+    script, *arguments = sys.argv if argv is None else argv
+    path = Path(script).resolve()
+    root = RESULTS_DIR.parents[1]
+    script = path.relative_to(root).as_posix() if path.is_relative_to(root) else script
+    return shlex.join(["python", script, *arguments])
+
+
 def make_record(seeds, rows, medians, **extra) -> dict:
     """A record in the one schema: the command line of this process, today's date,
     :func:`versions`, :func:`machine`, ``seeds``, ``rows`` (a list of dicts, one per
     run) and ``medians`` (a dict), plus any ``extra`` keys."""
-    command = (
-        "python " + " ".join([os.path.relpath(sys.argv[0])] + sys.argv[1:]).strip()
-    )
     return {
-        "command": command,
+        "command": command_line(),
         "date": datetime.date.today().isoformat(),
         "versions": versions(),
         "machine": machine(),

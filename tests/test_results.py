@@ -5,6 +5,7 @@ import pytest
 from maxent_tutorial.results import (
     REQUIRED_KEYS,
     RESULTS_DIR,
+    command_line,
     load_result,
     make_record,
     result_path,
@@ -102,3 +103,13 @@ def test_stored_rows_gathers_the_rows_and_commands_of_stored_results():
     assert sorted({row["seed"] for row in rows}) == [0, 1, 2, 3, 4]
     assert rows == load_result("cartpole")["rows"]
     assert len(commands) == 2
+
+
+def test_the_command_runs_from_the_root_whatever_folder_it_ran_in(monkeypatch):
+    benchmarks = RESULTS_DIR.parents[1] / "benchmarks"
+    monkeypatch.chdir(benchmarks)
+    argv = ["bench_cartpole_sac.py", "--plan", "1/16, H 0.1=0,1", "--seeds"]
+    assert command_line(argv) == (
+        "python benchmarks/bench_cartpole_sac.py --plan '1/16, H 0.1=0,1' --seeds"
+    )
+    assert command_line(["/elsewhere/run.py", "-x"]) == "python /elsewhere/run.py -x"
