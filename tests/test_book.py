@@ -10,6 +10,7 @@ MathJax included.
 """
 
 import functools
+import html.parser
 import http.server
 import json
 import os
@@ -135,6 +136,72 @@ def test_pages_show_no_nbval_text_and_no_control_characters(built_html):
         assert "NBVAL" not in html, f"{name}: nbval directives belong in cell tags"
         found = control.search(html)
         assert found is None, f"{name}: control character {found.group()!r}"
+
+
+class _PageText(html.parser.HTMLParser):
+    """The text a reader sees, without scripts and styles: ``shown`` holds all of it,
+    ``prose`` what is neither code nor the math MathJax typesets (``class="math"``)."""
+
+    HIDDEN = {"script", "style"}
+    CODE = {"pre", "code"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.shown, self.prose = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        kind = "hidden" if tag in self.HIDDEN else None
+        if tag in self.CODE or "math" in classes:
+            kind = "code"
+        self.stack.append(kind)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if "hidden" not in self.stack:
+            self.shown.append(data)
+            if "code" not in self.stack:
+                self.prose.append(data)
+
+
+# A MyST role that did not render (inside backticks a role stays literal text)
+RAW_ROLE = re.compile(r"\{(?:glue(?::\w+)?|eq|doc|numref|ref|cite(?::\w+)?)\}")
+# TeX outside math (a line of inline math that Markdown read as a list item, say)
+RAW_TEX = re.compile(
+    r"\\(?:alpha|gamma|pi|theta|log|mid|sum|frac|mathrm|mathcal|mathbb|nabla)\b"
+)
+
+
+def leaks(page_html: str) -> list[str]:
+    """The raw roles anywhere on a page, and the TeX commands in its prose."""
+    parser = _PageText()
+    parser.feed(page_html)
+    return RAW_ROLE.findall(" ".join(parser.shown)) + RAW_TEX.findall(
+        " ".join(parser.prose)
+    )
+
+
+def test_the_leak_check_finds_a_raw_role_and_tex_outside_math():
+    page = (
+        '<p>with <code class="literal">{glue:text}</code> <span class="math">'
+        "\\(\\alpha\\)</span></p><ul><li>\\gamma V(s)</li></ul>"
+        "<pre>x = '\\pi'</pre><script>var s = '{eq}';</script>"
+    )
+    assert leaks(page) == ["{glue:text}", "\\gamma"]
+
+
+def test_pages_show_no_raw_role_and_no_tex_outside_math(built_html):
+    leaked = {}
+    for name in toc_files():
+        if found := leaks(page_path(built_html, name).read_text()):
+            leaked[name] = found
+    assert leaked == {}, f"raw MyST roles, or TeX outside math, on the page: {leaked}"
 
 
 def test_every_chapter_page_shows_its_figures(built_html):
@@ -360,8 +427,9 @@ def test_every_display_equation_fits_the_page_column(browser, served):
 
 
 # What a reader sees at 1280 px (a laptop) and 390 px (a phone): every figure at its own
-# aspect ratio, code that fits the column without a sideways scroll (at 1280 px), and a
-# page never wider than the screen (display equations scroll inside their own box).
+# aspect ratio, code and tables that fit the column without a sideways scroll (at
+# 1280 px), and a page never wider than the screen (display equations and, on a phone,
+# tables scroll inside their own box).
 LAYOUT = """() => {
   const article = document.querySelector('article');
   const images = Array.from(article.querySelectorAll('img'))
@@ -376,7 +444,10 @@ LAYOUT = """() => {
                  && p.scrollWidth > p.clientWidth + 1)
     .map(p => p.textContent.split('\\n').reduce(
       (a, l) => l.length > a.length ? l : a, '').slice(0, 90));
-  return {images, scrolling,
+  const tables = Array.from(article.querySelectorAll('table'))
+    .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
+    .map(t => t.querySelector('tr').textContent.trim().slice(0, 60));
+  return {images, scrolling, tables,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 
@@ -394,7 +465,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
             else route.abort("internetdisconnected")
         ),
     )
-    misshapen, scrolling, too_wide, n_images = {}, {}, {}, 0
+    misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -407,12 +478,15 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         pending = Path(name).name + ".ipynb" in PAGE_RULES_PENDING
         if width >= 1280 and layout["scrolling"] and not pending:
             scrolling[name] = layout["scrolling"]
+        if width >= 1280 and layout["tables"]:
+            wide_tables[name] = layout["tables"]
         if layout["page"] > layout["screen"] + 1:
             too_wide[name] = layout["page"]
     page.close()
     assert n_images > 20, f"only {n_images} figures measured"
     assert misshapen == {}, f"figures drawn at another aspect ratio: {misshapen}"
     assert scrolling == {}, f"code or output that scrolls sideways: {scrolling}"
+    assert wide_tables == {}, f"tables that scroll sideways: {wide_tables}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
 
 
