@@ -428,8 +428,8 @@ def test_every_display_equation_fits_the_page_column(browser, served):
 
 # What a reader sees at 1280 px (a laptop) and 390 px (a phone): every figure at its own
 # aspect ratio, code and tables that fit the column without a sideways scroll (at
-# 1280 px), and a page never wider than the screen (display equations and, on a phone,
-# tables scroll inside their own box).
+# 1280 px), no inline formula wider than the column, and a page never wider than the
+# screen (display equations and, on a phone, tables scroll inside their own box).
 LAYOUT = """() => {
   const article = document.querySelector('article');
   const images = Array.from(article.querySelectorAll('img'))
@@ -447,7 +447,13 @@ LAYOUT = """() => {
   const tables = Array.from(article.querySelectorAll('table'))
     .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
     .map(t => t.querySelector('tr').textContent.trim().slice(0, 60));
-  return {images, scrolling, tables,
+  const right = article.getBoundingClientRect().right;
+  const inlineMath = Array.from(
+      article.querySelectorAll('mjx-container:not([display="true"])'))
+    .filter(m => !m.closest('.pst-scrollable-table-container')
+                 && m.getBoundingClientRect().right > right + 1)
+    .map(m => m.textContent.slice(0, 60));
+  return {images, scrolling, tables, inlineMath,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 
@@ -466,6 +472,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         ),
     )
     misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
+    cut_math = {}
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -478,6 +485,8 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         pending = Path(name).name + ".ipynb" in PAGE_RULES_PENDING
         if width >= 1280 and layout["scrolling"] and not pending:
             scrolling[name] = layout["scrolling"]
+        if layout["inlineMath"]:
+            cut_math[name] = layout["inlineMath"]
         if width >= 1280 and layout["tables"]:
             wide_tables[name] = layout["tables"]
         if layout["page"] > layout["screen"] + 1:
@@ -487,6 +496,8 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     assert misshapen == {}, f"figures drawn at another aspect ratio: {misshapen}"
     assert scrolling == {}, f"code or output that scrolls sideways: {scrolling}"
     assert wide_tables == {}, f"tables that scroll sideways: {wide_tables}"
+    # inline math cannot scroll: wider than the column, it is cut (make it display math)
+    assert cut_math == {}, f"inline math cut at the column's edge: {cut_math}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
 
 
