@@ -89,12 +89,14 @@ def machine() -> dict:
 def command_line(argv: list[str] | None = None) -> str:
     """``argv`` (default: this process's ``sys.argv``) as a command to paste into a
     shell at the repository's root: the script's path from the root when it lies in
-    the repository (``benchmarks/bench_a2c.py``, from whatever folder it ran in), and
-    every argument quoted where a shell would split it."""
+    the repository (``benchmarks/bench_a2c.py``, from whatever folder it ran in), its
+    absolute path otherwise, and every argument quoted where a shell would split it."""
     script, *arguments = sys.argv if argv is None else argv
     path = Path(script).resolve()
     root = RESULTS_DIR.parents[1]
-    script = path.relative_to(root).as_posix() if path.is_relative_to(root) else script
+    script = (
+        path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    )
     return shlex.join(["python", script, *arguments])
 
 

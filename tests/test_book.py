@@ -139,12 +139,15 @@ def test_pages_show_no_nbval_text_and_no_control_characters(built_html):
 
 
 class _PageText(html.parser.HTMLParser):
-    """The text a reader sees, without scripts and styles: ``shown`` holds all of it,
-    ``prose`` what is neither code nor the math MathJax typesets (``class="math"``)."""
+    """The text a reader sees outside code cells (``pre``), scripts and styles:
+    ``shown`` holds all of it, inline code included; ``prose`` what is neither inline
+    code nor the math MathJax typesets (``class="math"``)."""
 
-    HIDDEN = {"script", "style"}
-    CODE = {"pre", "code"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+    SKIPPED = {"script", "style", "pre"}
+    VOID = {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
+        *("source", "track", "wbr", "param"),
+    }
 
     def __init__(self):
         super().__init__()
@@ -154,46 +157,60 @@ class _PageText(html.parser.HTMLParser):
         if tag in self.VOID:
             return
         classes = (dict(attrs).get("class") or "").split()
-        kind = "hidden" if tag in self.HIDDEN else None
-        if tag in self.CODE or "math" in classes:
-            kind = "code"
-        self.stack.append(kind)
+        kind = "skipped" if tag in self.SKIPPED else None
+        if tag == "code" or "math" in classes:
+            kind = kind or "code"
+        self.stack.append((tag, kind))
 
     def handle_endtag(self, tag):
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
+        # close up to the matching tag, so an unclosed element cannot shift the rest
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
 
     def handle_data(self, data):
-        if "hidden" not in self.stack:
+        kinds = {kind for _, kind in self.stack}
+        if "skipped" not in kinds:
             self.shown.append(data)
-            if "code" not in self.stack:
+            if "code" not in kinds:
                 self.prose.append(data)
 
 
-# A MyST role that did not render (inside backticks a role stays literal text)
-RAW_ROLE = re.compile(r"\{(?:glue(?::\w+)?|eq|doc|numref|ref|cite(?::\w+)?)\}")
-# TeX outside math (a line of inline math that Markdown read as a list item, say)
-RAW_TEX = re.compile(
-    r"\\(?:alpha|gamma|pi|theta|log|mid|sum|frac|mathrm|mathcal|mathbb|nabla)\b"
+# A MyST role or directive that did not render (inside backticks a role stays literal)
+RAW_ROLE = re.compile(
+    r"\{(?:[a-z]+:[a-z:-]+|eq|doc|numref|ref|term|cite|glue|admonition)\}|^\s*:::",
+    re.MULTILINE,
 )
+# TeX outside math: a dollar sign, \( or \[, or a backslash command (a line of inline
+# math that Markdown read as a list item, say)
+RAW_TEX = re.compile(r"\$|\\[()[\]]|\\[A-Za-z]{2,}(?![A-Za-z])")
 
 
 def leaks(page_html: str) -> list[str]:
-    """The raw roles anywhere on a page, and the TeX commands in its prose."""
+    """The raw roles in a page's text (inline code included), and the TeX in its
+    prose."""
     parser = _PageText()
     parser.feed(page_html)
-    return RAW_ROLE.findall(" ".join(parser.shown)) + RAW_TEX.findall(
-        " ".join(parser.prose)
+    return RAW_ROLE.findall("".join(parser.shown)) + RAW_TEX.findall(
+        "".join(parser.prose)
     )
 
 
 def test_the_leak_check_finds_a_raw_role_and_tex_outside_math():
     page = (
         '<p>with <code class="literal">{glue:text}</code> <span class="math">'
-        "\\(\\alpha\\)</span></p><ul><li>\\gamma V(s)</li></ul>"
-        "<pre>x = '\\pi'</pre><script>var s = '{eq}';</script>"
+        "\\(\\alpha_t\\)<wbr></span></p><ul><li>\\pi_\\theta V(s)</li></ul>"
+        "<p>see {prf:ref}</p>\n<p>:::{admonition} Answer</p><p>$x</p>"
+        "<pre>x = f'{alpha:g} \\pi'</pre><script>var s = '{eq}';</script>"
     )
-    assert leaks(page) == ["{glue:text}", "\\gamma"]
+    assert leaks(page) == [
+        "{glue:text}",
+        "{prf:ref}",
+        ":::",
+        "{admonition}",
+        "\\pi",
+        "\\theta",
+        "$",
+    ]
 
 
 def test_pages_show_no_raw_role_and_no_tex_outside_math(built_html):

@@ -337,8 +337,10 @@ def test_no_stop_of_the_goal_slider_reads_as_the_near_goal_unless_it_is_it():
     panel = temperature_explorer(alpha=10.0, discount=0.9)
     goal = panel.children[1].children[0]
     assert goal.description == "goal"
-    # the readout ("r" in d3-format): decimal notation, rounded to these digits
-    assert goal.readout_format[0] == "." and goal.readout_format[-1] == "r"
+    # the readouts ("r" in d3-format): decimal notation, rounded to these digits
+    alpha = panel.children[0].children[0]
+    for slider in (alpha, goal):
+        assert slider.readout_format[0] == "." and slider.readout_format[-1] == "r"
     digits = int(goal.readout_format[1:-1])
     steps = round((goal.max - goal.min) / goal.step)
     stops = [goal.base ** (goal.min + k * goal.step) for k in range(steps + 1)]

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -112,4 +113,8 @@ def test_the_command_runs_from_the_root_whatever_folder_it_ran_in(monkeypatch):
     assert command_line(argv) == (
         "python benchmarks/bench_cartpole_sac.py --plan '1/16, H 0.1=0,1' --seeds"
     )
-    assert command_line(["/elsewhere/run.py", "-x"]) == "python /elsewhere/run.py -x"
+    outside = Path("/elsewhere/run.py")
+    assert command_line([str(outside), "-x"]) == f"python {outside} -x"
+    monkeypatch.chdir(benchmarks.parent.parent)  # a script outside, given relative
+    relative = str(Path(benchmarks.parent.name) / "benchmarks" / "bench_a2c.py")
+    assert command_line([relative]) == "python benchmarks/bench_a2c.py"

@@ -358,7 +358,8 @@ def temperature_explorer(
     )
     # four significant digits in decimal notation: the stop just below the near
     # goal's 20 reads 19.95 (not "20.0"), and 1000 reads 1000 (not "1.00e+3")
-    controls["goal_reward"].readout_format = ".4r"
+    for name in ("alpha", "goal_reward"):
+        controls[name].readout_format = ".4r"
     explorer = LiveExplorer()
     picture = widgets.Image(format="png")
 
