@@ -75,6 +75,9 @@ def test_equations_are_referenced_by_label_not_by_hand_written_number(path):
     # "(3.2)" typed by hand goes stale when equations move; {eq}`label` does not.
     stale = re.findall(r"(?:\(|[Ee]q\.? )\d{1,2}\.\d{1,2}\)", markdown)
     assert stale == [], f"{path.name}: hand-numbered equation references {stale}"
+    # {eq} renders with its own parentheses: "({eq}`x`)" reads "((3.2))"
+    doubled = re.findall(r"\(\{eq\}`[^`]+`\)", markdown)
+    assert doubled == [], f"{path.name}: references in double parentheses {doubled}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
