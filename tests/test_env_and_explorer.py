@@ -346,9 +346,5 @@ def test_no_stop_of_the_goal_slider_reads_as_the_near_goal_unless_it_is_it():
     stops = [goal.base ** (goal.min + k * goal.step) for k in range(steps + 1)]
     shown = [float(f"{stop:.{digits}g}") for stop in stops]
     assert len(set(shown)) == len(stops)  # every stop reads differently
-    assert [
-        stop for stop, value in zip(stops, shown, strict=True) if value == near_goal
-    ] in (
-        [],
-        [near_goal],
-    )
+    read_as_near = [s for s, v in zip(stops, shown, strict=True) if v == near_goal]
+    assert read_as_near in ([], [near_goal])
