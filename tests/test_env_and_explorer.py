@@ -180,7 +180,7 @@ def test_a_released_slider_redraws_once_for_the_value_it_rests_on():
     assert explorer.setting == (1000.0, 0.9, 1000.0, "two goals")
     title = explorer.figure._suptitle.get_text()  # no public accessor
     expected = solve_setting(1000.0, 0.9, 1000.0, "two goals")
-    assert "alpha=1000," in title
+    assert r"$\alpha$ = 1000," in title
     assert f"mean entropy {expected.mean_entropy:.2f} nats" in title
     assert bytes(shown[0]).startswith(b"\x89PNG")
 
@@ -329,11 +329,22 @@ def test_a_burst_of_releases_in_a_kernel_is_folded_and_ends_on_the_last_value():
         manager.shutdown_kernel(now=True)
 
 
-def test_no_stop_of_the_goal_slider_reads_as_the_near_goal_unless_it_is_it():
-    from maxent_tutorial.book.explorer import GRIDS, temperature_explorer
+def test_the_two_goals_grid_is_the_posts_grid_with_the_near_goal_on_a_pit():
+    from maxent_tutorial.book.explorer import GRIDS, NEAR_GOAL_CELL, NEAR_GOAL_REWARD
 
     original, two_goals = (torch.tensor(GRIDS[n][0]) for n in ("original", "two goals"))
-    (near_goal,) = two_goals[two_goals != original].tolist()
+    assert GRIDS["two goals"][1] == GRIDS["original"][1]  # the same start
+    changed = (two_goals != original).nonzero().tolist()
+    assert changed == [list(NEAR_GOAL_CELL)]
+    assert two_goals[NEAR_GOAL_CELL] == NEAR_GOAL_REWARD
+    assert original[NEAR_GOAL_CELL] == original.min()  # it was a pit
+    assert 0 < NEAR_GOAL_REWARD < original.max()  # small beside the far goal
+
+
+def test_no_stop_of_the_goal_slider_reads_as_the_near_goal_unless_it_is_it():
+    from maxent_tutorial.book.explorer import NEAR_GOAL_REWARD, temperature_explorer
+
+    near_goal = NEAR_GOAL_REWARD
     panel = temperature_explorer(alpha=10.0, discount=0.9)
     goal = panel.children[1].children[0]
     assert goal.description == "goal"

@@ -25,7 +25,7 @@ def test_the_frames_are_the_explorer_view_of_each_temperature():
     figure = movie._fig
     title = figure._suptitle.get_text()
     expected = solve_setting(alphas[-1], 0.99, 100.0, "original")
-    assert f"alpha={alphas[-1]:g}," in title and "goal=100" in title
+    assert rf"$\alpha$ = {alphas[-1]:g}," in title and "goal = 100" in title
     assert f"mean entropy {expected.mean_entropy:.2f} nats" in title
     assert len(figure.axes) == 3  # policy map, visitation and its colour bar
 

@@ -38,6 +38,9 @@ from .plotting import (
 )
 from .style import FIGURE_WIDTH, reward_norm
 
+# The "two goals" grid's second goal: small, near the start, on one of the post's pits.
+NEAR_GOAL_CELL = (5, 2)  # (row, column)
+NEAR_GOAL_REWARD = 20
 # Reward maps the explorer offers: the post's grid, the same grid without pits, and a
 # grid with a near, small goal beside the far, large one.
 GRIDS = {
@@ -48,7 +51,10 @@ GRIDS = {
     ),
     "two goals": (
         tuple(
-            tuple(20 if (i, j) == (5, 2) else r for j, r in enumerate(row))
+            tuple(
+                NEAR_GOAL_REWARD if (i, j) == NEAR_GOAL_CELL else r
+                for j, r in enumerate(row)
+            )
             for i, row in enumerate(DEFAULT_REWARDS)
         ),
         DEFAULT_START,
@@ -88,8 +94,9 @@ def explorer_grid(grid_name: str, goal_reward: float) -> GridWorld:
     """The named grid with its best cell's reward replaced by ``goal_reward``.
 
     Its maps are marked as every map of the book: G on the cell with the largest
-    reward (on "two goals", the near cell worth 20 once ``goal_reward`` is below 20),
-    hatching on the cells with the lowest (on "no pits", the -10 cells)."""
+    reward (on "two goals", the near goal once ``goal_reward`` is below
+    :data:`NEAR_GOAL_REWARD`), hatching on the cells with the lowest (on "no pits",
+    the post's -10 cells, the pits being gone)."""
     if grid_name not in GRIDS:
         raise ValueError(f"grid_name must be one of {sorted(GRIDS)}, got {grid_name!r}")
     if (
@@ -176,8 +183,9 @@ def _layout(grid: GridWorld) -> tuple:
 
 def _title(alpha, discount, goal_reward, grid_name, result) -> str:
     return (
-        f"{grid_name}: alpha={alpha:g}, gamma={discount:g}, goal={goal_reward:g}\n"
-        f"V*(start)={result.start_value:.4g}, "
+        rf"{grid_name}: $\alpha$ = {alpha:g}, $\gamma$ = {discount:g}, "
+        f"goal = {goal_reward:g}\n"
+        rf"$V^*$(start) = {result.start_value:.4g}, "
         f"mean entropy {result.mean_entropy:.2f} nats"
     )
 
@@ -257,7 +265,7 @@ def temperature_animation(
     goal_reward: float = 1000.0,
     grid_name: str = "original",
     interval: int = 600,
-    dpi: int = 60,
+    dpi: int = LIVE_DPI,
 ) -> animation.FuncAnimation:
     """The explorer's view at each temperature in ``alphas``, as one animation.
 
@@ -268,10 +276,12 @@ def temperature_animation(
 
     Args:
         alphas: the temperatures, one frame each, in slider order. Each frame is
-            embedded as a PNG (some 30 kB at ``dpi=60``): keep it to a few dozen.
+            embedded as a PNG (some 60 kB at the default ``dpi``): keep it to a few
+            dozen.
         discount, goal_reward, grid_name: the other settings, the same for every frame.
         interval: milliseconds between frames when playing.
-        dpi: resolution of the frames, dots per inch.
+        dpi: resolution of the frames, dots per inch; the default draws them at the
+            live explorer's size, one pixel per screen pixel across the page column.
 
     Returns:
         The ``FuncAnimation``. Its figure is closed, so a notebook does not also show it

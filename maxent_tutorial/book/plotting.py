@@ -615,7 +615,8 @@ def animate_episode(grid, states, interval: int = 300, title: str = "One episode
     static page. The figure is closed, so it is not also shown as a still image.
     """
     states = torch.as_tensor(states).reshape(-1)
-    fig, ax = plt.subplots(figsize=(3.6, 3.6), dpi=72)
+    # constrained: the axis labels stay inside the frame (each frame is laid out anew)
+    fig, ax = plt.subplots(figsize=(3.6, 3.6), dpi=72, layout="constrained")
     plot_rewards(grid, ax=ax, annotate=False, title=title)
     rows, cols = grid.coordinates(states).numpy().T
     (path,) = ax.plot([], [], "-", color=PATH_COLOR, linewidth=1.5)
