@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import textwrap
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -176,6 +177,23 @@ class Settings:
             if item.name.upper() in namespace
         }
         return cls(**{**found, **overrides})
+
+    def table(self, width: int = 80) -> str:
+        """Every setting, a row each: its name, this config's value and its meaning,
+        the meaning wrapped (never cut) so that rows stay within ``width`` characters
+        where the names and values leave 20 for it."""
+        POSITIVE_INT(width, "width")
+        items = dataclasses.fields(self)
+        values = [repr(getattr(self, item.name)) for item in items]
+        name_width = max(len(item.name) for item in items)
+        value_width = max(len(value) for value in values)
+        indent = name_width + value_width + 5  # "name = value  "
+        rows = []
+        for item, value in zip(items, values, strict=True):
+            lines = textwrap.wrap(item.metadata["help"], max(width - indent, 20))
+            start = f"{item.name:>{name_width}} = {value:<{value_width}}  "
+            rows.append(start + ("\n" + " " * indent).join(lines))
+        return "\n".join(rows)
 
 
 def settings_for(config_class, config=None, **overrides):

@@ -1,6 +1,7 @@
 """The parts every method shares: the settings base, the action sampler, the entropy,
 the replay buffer, the gap helper, and the README's generated blocks."""
 
+import dataclasses
 import math
 import subprocess
 import sys
@@ -120,6 +121,26 @@ def test_a_config_is_read_from_a_chapters_parameters_by_name():
         PGConfig.from_parameters(namespace, seeds=(0,))
     with pytest.raises(ValueError, match="horizon"):
         PGConfig.from_parameters({"HORIZON": 0})
+
+
+def test_the_settings_table_wraps_every_meaning_and_cuts_none():
+    from maxent_tutorial import SACConfig
+
+    for config in (PGConfig(), SACConfig(buffer_size=5000)):
+        for width in (60, 80):
+            table = config.table(width)
+            lines = table.splitlines()
+            assert max(map(len, lines)) <= width
+            starts = [line.split(" = ")[0].strip() for line in lines if " = " in line]
+            assert starts == [item.name for item in dataclasses.fields(config)]
+            # every meaning is there whole, its words in order
+            words = " ".join(table.split())
+            for item in dataclasses.fields(config):
+                assert " ".join(item.metadata["help"].split()) in words
+    words = " ".join(SACConfig(buffer_size=5000).table().split())
+    assert "buffer_size = 5000 " in words
+    with pytest.raises(TypeError, match="width"):
+        PGConfig().table(80.0)
 
 
 def test_a_shared_field_takes_its_meaning_and_check_from_the_vocabulary():
