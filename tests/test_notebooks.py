@@ -151,6 +151,15 @@ def test_the_page_shows_the_lesson_not_the_checks(path):
     assert machinery == [], f"{path.name}: visible check machinery: {machinery}"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_prose_points_at_no_cell_the_page_leaves_out(path):
+    # "the hidden cell below" points a reader of the web page at nothing; the prose says
+    # what the notebook checks, and that the page leaves it out
+    prose = " ".join(text_of(c) for c in cells(path) if c["cell_type"] == "markdown")
+    found = re.findall(r"hidden\s+(?:cell|check)s?", " ".join(prose.split()))
+    assert found == [], f"{path.name}: the prose mentions {found}"
+
+
 @pytest.mark.parametrize("path", REWORKED, ids=lambda p: p.name)
 def test_every_check_cell_says_first_what_it_keeps_true(path):
     for cell in cells(path):
