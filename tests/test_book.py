@@ -464,13 +464,17 @@ LAYOUT = """() => {
   const tables = Array.from(article.querySelectorAll('table'))
     .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1)
     .map(t => t.querySelector('tr').textContent.trim().slice(0, 60));
+  // a name (code without a space) over two lines is broken mid-word
+  const brokenCode = Array.from(article.querySelectorAll('table code.literal'))
+    .filter(c => !/\s/.test(c.textContent.trim()) && c.getClientRects().length > 1)
+    .map(c => c.textContent.slice(0, 40));
   const right = article.getBoundingClientRect().right;
   const inlineMath = Array.from(
       article.querySelectorAll('mjx-container:not([display="true"])'))
     .filter(m => !m.closest('.pst-scrollable-table-container')
                  && m.getBoundingClientRect().right > right + 1)
     .map(m => m.textContent.slice(0, 60));
-  return {images, scrolling, tables, inlineMath,
+  return {images, scrolling, tables, brokenCode, inlineMath,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 
@@ -489,7 +493,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         ),
     )
     misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
-    cut_math = {}
+    cut_math, broken_code = {}, {}
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -504,6 +508,9 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
             scrolling[name] = layout["scrolling"]
         if layout["inlineMath"]:
             cut_math[name] = layout["inlineMath"]
+        # (at 1280 px the notation page's long names break to fit its tables)
+        if width < 1280 and layout["brokenCode"]:
+            broken_code[name] = layout["brokenCode"]
         if width >= 1280 and layout["tables"]:
             wide_tables[name] = layout["tables"]
         if layout["page"] > layout["screen"] + 1:
@@ -513,6 +520,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     assert misshapen == {}, f"figures drawn at another aspect ratio: {misshapen}"
     assert scrolling == {}, f"code or output that scrolls sideways: {scrolling}"
     assert wide_tables == {}, f"tables that scroll sideways: {wide_tables}"
+    assert broken_code == {}, f"code names broken over lines in tables: {broken_code}"
     # inline math cannot scroll: wider than the column, it is cut (make it display math)
     assert cut_math == {}, f"inline math cut at the column's edge: {cut_math}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
