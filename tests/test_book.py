@@ -243,6 +243,11 @@ def test_every_chapter_page_shows_its_figures(built_html):
                 .resolve()
                 .is_file()
             ), source
+        # each figure's alt text is its description, not its file name
+        alts = re.findall(r'<img[^>]+alt="([^"]*)"[^>]+src="[^"]*_images/', html)
+        assert len(alts) == len(figures), f"{path.name}: a figure without alt"
+        named = [alt for alt in alts if alt.endswith((".png", ".svg")) or len(alt) < 40]
+        assert named == [], f"{path.name}: figures without a description: {named}"
 
 
 def test_math_is_in_the_pages_as_mathjax_markup_with_mathjax_served_by_the_book(
@@ -466,7 +471,7 @@ LAYOUT = """() => {
     .map(t => t.querySelector('tr').textContent.trim().slice(0, 60));
   // a name (code without a space) over two lines is broken mid-word
   const brokenCode = Array.from(article.querySelectorAll('table code.literal'))
-    .filter(c => !/\s/.test(c.textContent.trim()) && c.getClientRects().length > 1)
+    .filter(c => !/\\s/.test(c.textContent.trim()) && c.getClientRects().length > 1)
     .map(c => c.textContent.slice(0, 40));
   const right = article.getBoundingClientRect().right;
   const inlineMath = Array.from(

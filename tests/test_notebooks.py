@@ -187,3 +187,13 @@ def test_the_introductions_map_of_the_chapters_is_current():
         text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_every_figure_carries_its_alt_text():
+    # without one, a screen reader reads the image's hashed file name
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "figure_alt.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr

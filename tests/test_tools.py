@@ -103,3 +103,43 @@ def test_every_chapter_starts_its_page_wide_figures_from_page_figure():
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "code":
                 assert rewrite_cell("".join(cell["source"]))[1] == 0, path.name
+
+
+def figure_notebook():
+    png = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}}
+    text = {"output_type": "stream", "name": "stdout", "text": ["1\n"]}
+    return {
+        "cells": [
+            {"cell_type": "code", "id": "fig", "metadata": {}, "outputs": [png]},
+            {"cell_type": "code", "id": "txt", "metadata": {}, "outputs": [text]},
+            {"cell_type": "markdown", "id": "md", "metadata": {}, "source": []},
+        ]
+    }
+
+
+def test_figure_alt_sets_the_alt_text_of_figure_cells_only():
+    tool = load("figure_alt")
+    notebook = figure_notebook()
+    assert [cell["id"] for cell in tool.figure_cells(notebook)] == ["fig"]
+    assert tool.problems(notebook) == ["cell fig: no alt text"]
+    text = "A grid map with an arrow per cell for the most likely action."
+    tool.set_alt_texts(notebook, {"fig": text})
+    assert notebook["cells"][0]["metadata"] == {"mystnb": {"image": {"alt": text}}}
+    assert tool.problems(notebook) == []
+    with pytest.raises(ValueError, match="txt"):
+        tool.set_alt_texts(notebook, {"txt": text})  # prints, draws no figure
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("Too short.", "10 characters"),
+        ("A heatmap of $V^*$ over the grid, one number per cell, in thousands.", "TeX"),
+    ],
+)
+def test_figure_alt_names_a_text_out_of_length_or_with_tex(text, problem):
+    tool = load("figure_alt")
+    notebook = figure_notebook()
+    tool.set_alt_texts(notebook, {"fig": text})
+    (found,) = tool.problems(notebook)
+    assert problem in found
