@@ -43,3 +43,17 @@ def test_the_frames_are_the_explorer_view_of_each_temperature():
 def test_temperature_animation_rejects_bad_settings_before_drawing(kwargs, match):
     with pytest.raises(ValueError, match=match):
         temperature_animation(**kwargs)
+
+
+@pytest.mark.parametrize("alpha", [0.1, 40_000.0])
+def test_the_explorer_view_draws_every_label_inside_its_figure(alpha):
+    # at a high alpha the visitation's colour bar spans less than a decade, and its
+    # minor tick labels are the widest
+    from maxent_tutorial.book.explorer import explorer_view
+
+    figure = explorer_view(alpha, 0.99, 1000.0, "original")
+    renderer = figure.canvas.get_renderer()
+    drawn = figure.get_tightbbox(renderer)  # inches, around all that is drawn
+    width, height = figure.get_size_inches()
+    assert drawn.x0 >= 0 and drawn.y0 >= 0
+    assert drawn.x1 <= width and drawn.y1 <= height

@@ -65,7 +65,7 @@ MAX_EXPLORER_DISCOUNT = 0.99
 EXPLORER_FIGSIZE = (FIGURE_WIDTH, 3.6)
 # Fixed margins instead of a layout engine: every update has the same panels, and a
 # constrained layout would be solved again at every draw (most of its time).
-EXPLORER_MARGINS = dict(left=0.07, right=0.91, bottom=0.12, top=0.8, wspace=0.35)
+EXPLORER_MARGINS = dict(left=0.07, right=0.85, bottom=0.12, top=0.8, wspace=0.3)
 # The live widget's PNG: one pixel per screen pixel at the page column's width (a
 # retina PNG has four times the pixels and takes several times longer to render).
 LIVE_DPI = 100
@@ -276,7 +276,7 @@ def temperature_animation(
 
     Args:
         alphas: the temperatures, one frame each, in slider order. Each frame is
-            embedded as a PNG (some 60 kB at the default ``dpi``): keep it to a few
+            embedded as a PNG (some 70 kB at the default ``dpi``): keep it to a few
             dozen.
         discount, goal_reward, grid_name: the other settings, the same for every frame.
         interval: milliseconds between frames when playing.
