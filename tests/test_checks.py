@@ -2,6 +2,7 @@
 a note for a learner who changed a setting."""
 
 import pytest
+from helpers import assert_tool_check_passes
 
 from maxent_tutorial.book.checks import TextChecks
 
@@ -77,13 +78,4 @@ def test_a_chapters_defaults_are_read_from_its_parameters_cell():
 
 def test_the_recorded_defaults_are_the_notebooks_parameters_cells():
     # tools/sync_described.py has been run since a parameters cell last changed
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    script = root / "tools" / "sync_described.py"
-    result = subprocess.run(
-        [sys.executable, str(script), "--check"], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_tool_check_passes("sync_described")

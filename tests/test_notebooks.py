@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import assert_tool_check_passes
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -181,19 +182,9 @@ def test_every_chapter_has_one_parameters_cell(path):
 
 
 def test_the_introductions_map_of_the_chapters_is_current():
-    check = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "sync_intro_map.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_tool_check_passes("sync_intro_map")
 
 
 def test_every_figure_carries_its_alt_text():
     # without one, a screen reader reads the image's hashed file name
-    check = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "figure_alt.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_tool_check_passes("figure_alt")

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import assert_tool_check_passes
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -115,12 +116,7 @@ def installed(bin_dir: Path) -> dict:
 def test_every_chapter_starts_with_the_generated_setup_cell():
     """`python tools/sync_setup_cells.py --check`: each chapter's first code cell is the
     setup cell for the repository named in _config.yml; run here, it printed nothing."""
-    result = subprocess.run(
-        [sys.executable, ROOT / "tools" / "sync_setup_cells.py", "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_tool_check_passes("sync_setup_cells")
     for path in sorted(BOOK.glob("*.ipynb")):
         cell = sync_setup_cells.first_code_cell(json.loads(path.read_text()))
         assert cell["outputs"] == [], f"{path.name}: the setup cell printed something"

@@ -3,14 +3,13 @@ the replay buffer, the gap helper, and the README's generated blocks."""
 
 import dataclasses
 import math
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from helpers import assert_tool_check_passes
 
 from maxent_tutorial import (
     GridWorld,
@@ -293,12 +292,7 @@ def test_the_gap_helper_takes_a_table_or_a_policy(small_grid):
 
 
 def test_the_readme_map_and_method_list_are_current():
-    check = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "sync_readme.py"), "--check"],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_tool_check_passes("sync_readme")
 
 
 def test_every_module_of_the_package_is_in_the_readme_map():
