@@ -263,6 +263,17 @@ def test_page_figure_names_a_bad_height(height):
         plotting.page_figure(height=height)
 
 
+def test_page_figure_widens_the_gaps_it_is_asked_to():
+    default = plotting.page_figure(1, 2, height=3)[0].get_layout_engine().get()
+    fig, _ = plotting.page_figure(2, 2, height=3, wspace=0.1, hspace=0.08)
+    gaps = fig.get_layout_engine().get()
+    assert (gaps["wspace"], gaps["hspace"]) == (0.1, 0.08)
+    assert gaps["wspace"] > default["wspace"] and gaps["hspace"] > default["hspace"]
+    for name in ("wspace", "hspace"):
+        with pytest.raises(ValueError, match=name):
+            plotting.page_figure(height=3, **{name: 0.9})
+
+
 def test_gap_curves_name_their_axes_as_asked_and_by_default():
     curves = {"a": [0.5, 0.1, 0.02]}
     ax = plotting.plot_gap_curves(curves, xlabel="environment steps", ylabel="gap")

@@ -54,20 +54,39 @@ _DIFFERENCE_CMAP = colors.LinearSegmentedColormap.from_list(
 )
 
 
-def page_figure(nrows: int = 1, ncols: int = 1, *, height: float, **subplots):
+def page_figure(
+    nrows: int = 1,
+    ncols: int = 1,
+    *,
+    height: float,
+    wspace: float | None = None,
+    hspace: float | None = None,
+    **subplots,
+):
     """A new figure as wide as the page column (``FIGURE_WIDTH`` inches) and ``height``
     inches tall (0.5 to 40), with ``nrows`` x ``ncols`` panels in matplotlib's
-    constrained layout (it makes room for titles, labels and colour bars); other
-    keywords (``sharex``, ``sharey``...) go to :func:`matplotlib.pyplot.subplots`.
-    Returns ``(fig, axes)`` as it does."""
+    constrained layout (it makes room for titles, labels and colour bars).
+    ``wspace`` and ``hspace`` (0 to 0.5) widen the layout's gaps between columns and
+    between rows, as fractions of the figure, where a colour bar's label or a row's axis
+    labels would otherwise touch the next panel; other keywords (``sharex``,
+    ``sharey``...) go to :func:`matplotlib.pyplot.subplots`. Returns ``(fig, axes)``
+    as it does."""
     height = check_number(height, "height", 0.5, 40.0, meaning="inches")
-    return plt.subplots(
+    gaps = {
+        name: check_number(value, name, 0.0, 0.5)
+        for name, value in (("wspace", wspace), ("hspace", hspace))
+        if value is not None
+    }
+    fig, axes = plt.subplots(
         nrows,
         ncols,
         figsize=(FIGURE_WIDTH, height),
         layout="constrained",
         **subplots,
     )
+    if gaps:
+        fig.get_layout_engine().set(**gaps)
+    return fig, axes
 
 
 def _axes(ax):
