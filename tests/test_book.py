@@ -473,13 +473,19 @@ LAYOUT = """() => {
   const brokenCode = Array.from(article.querySelectorAll('table code.literal'))
     .filter(c => !/\\s/.test(c.textContent.trim()) && c.getClientRects().length > 1)
     .map(c => c.textContent.slice(0, 40));
+  // a display equation wider than its box scrolls, with shadows at its edges as a cue
+  const uncuedMath = Array.from(
+      article.querySelectorAll('mjx-container[display="true"]'))
+    .filter(m => m.scrollWidth > m.clientWidth + 1
+                 && !getComputedStyle(m).backgroundImage.includes('gradient'))
+    .map(m => m.textContent.slice(0, 40));
   const right = article.getBoundingClientRect().right;
   const inlineMath = Array.from(
       article.querySelectorAll('mjx-container:not([display="true"])'))
     .filter(m => !m.closest('.pst-scrollable-table-container')
                  && m.getBoundingClientRect().right > right + 1)
     .map(m => m.textContent.slice(0, 60));
-  return {images, scrolling, tables, brokenCode, inlineMath,
+  return {images, scrolling, tables, brokenCode, uncuedMath, inlineMath,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 
@@ -498,7 +504,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         ),
     )
     misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
-    cut_math, broken_code = {}, {}
+    cut_math, broken_code, uncued_math = {}, {}, {}
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -511,6 +517,8 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         pending = Path(name).name + ".ipynb" in PAGE_RULES_PENDING
         if width >= 1280 and layout["scrolling"] and not pending:
             scrolling[name] = layout["scrolling"]
+        if layout["uncuedMath"]:
+            uncued_math[name] = layout["uncuedMath"]
         if layout["inlineMath"]:
             cut_math[name] = layout["inlineMath"]
         # (at 1280 px the notation page's long names break to fit its tables)
@@ -528,6 +536,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     assert broken_code == {}, f"code names broken over lines in tables: {broken_code}"
     # inline math cannot scroll: wider than the column, it is cut (make it display math)
     assert cut_math == {}, f"inline math cut at the column's edge: {cut_math}"
+    assert uncued_math == {}, f"equations that scroll with no cue: {uncued_math}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
 
 
