@@ -479,13 +479,20 @@ LAYOUT = """() => {
     .filter(m => m.scrollWidth > m.clientWidth + 1
                  && !getComputedStyle(m).backgroundImage.includes('gradient'))
     .map(m => m.textContent.slice(0, 40));
-  const right = article.getBoundingClientRect().right;
+  // the column's right edge: where the prose ends (the article spans its padding)
+  const right = article.querySelector('p').getBoundingClientRect().right;
+  // an animation's player (its slider and buttons) stays inside the column
+  const wideAnimations = Array.from(article.querySelectorAll('.animation'))
+    .filter(a => Array.from(a.querySelectorAll('*')).some(
+      e => e.getBoundingClientRect().right > right + 1))
+    .map(a => a.closest('.cell').id || 'an animation');
   const inlineMath = Array.from(
       article.querySelectorAll('mjx-container:not([display="true"])'))
     .filter(m => !m.closest('.pst-scrollable-table-container')
                  && m.getBoundingClientRect().right > right + 1)
     .map(m => m.textContent.slice(0, 60));
-  return {images, scrolling, tables, brokenCode, uncuedMath, inlineMath,
+  return {images, scrolling, tables, brokenCode, uncuedMath, wideAnimations,
+          inlineMath,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 
@@ -504,7 +511,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         ),
     )
     misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
-    cut_math, broken_code, uncued_math = {}, {}, {}
+    cut_math, broken_code, uncued_math, wide_animations = {}, {}, {}, {}
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -517,6 +524,8 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         pending = Path(name).name + ".ipynb" in PAGE_RULES_PENDING
         if width >= 1280 and layout["scrolling"] and not pending:
             scrolling[name] = layout["scrolling"]
+        if layout["wideAnimations"]:
+            wide_animations[name] = layout["wideAnimations"]
         if layout["uncuedMath"]:
             uncued_math[name] = layout["uncuedMath"]
         if layout["inlineMath"]:
@@ -537,6 +546,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     # inline math cannot scroll: wider than the column, it is cut (make it display math)
     assert cut_math == {}, f"inline math cut at the column's edge: {cut_math}"
     assert uncued_math == {}, f"equations that scroll with no cue: {uncued_math}"
+    assert wide_animations == {}, f"animations wider than the column: {wide_animations}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
 
 
