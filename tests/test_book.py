@@ -452,6 +452,14 @@ def test_every_display_equation_fits_the_page_column(browser, served):
 # aspect ratio, code and tables that fit the column without a sideways scroll (at
 # 1280 px), no inline formula wider than the column, and a page never wider than the
 # screen (display equations and, on a phone, tables scroll inside their own box).
+# Unfold what the page folds (dropdown admonitions, <details>), as a reader does.
+OPEN_FOLDED = """() => {
+  document.querySelectorAll('.toggle-hidden')
+    .forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+}"""
+
+
 LAYOUT = """() => {
   const article = document.querySelector('article');
   const images = Array.from(article.querySelectorAll('img'))
@@ -481,6 +489,10 @@ LAYOUT = """() => {
     .map(m => m.textContent.slice(0, 40));
   // the column's right edge: where the prose ends (the article spans its padding)
   const right = article.querySelector('p').getBoundingClientRect().right;
+  // inline math never scrolls (a scroll bar would stand under it)
+  const scrollingInline = Array.from(article.querySelectorAll('span.math'))
+    .filter(m => ['auto', 'scroll'].includes(getComputedStyle(m).overflowX))
+    .map(m => m.textContent.slice(0, 40));
   // an animation's player (its slider and buttons) stays inside the column
   const wideAnimations = Array.from(article.querySelectorAll('.animation'))
     .filter(a => Array.from(a.querySelectorAll('*')).some(
@@ -492,7 +504,7 @@ LAYOUT = """() => {
                  && m.getBoundingClientRect().right > right + 1)
     .map(m => m.textContent.slice(0, 60));
   return {images, scrolling, tables, brokenCode, uncuedMath, wideAnimations,
-          inlineMath,
+          scrollingInline, inlineMath,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 
@@ -516,6 +528,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
             page.evaluate("MathJax.startup.promise")
+        page.evaluate(OPEN_FOLDED)  # measure the Try it answers too
         layout = page.evaluate(LAYOUT)
         n_images += len(layout["images"])
         if bad := [i for i in layout["images"] if abs(i["ratio"] - 1) > 0.02]:
@@ -528,8 +541,9 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
             wide_animations[name] = layout["wideAnimations"]
         if layout["uncuedMath"]:
             uncued_math[name] = layout["uncuedMath"]
-        if layout["inlineMath"]:
-            cut_math[name] = layout["inlineMath"]
+        scrolls = [f"scrolls: {m}" for m in layout["scrollingInline"][:3]]
+        if cut := layout["inlineMath"] + scrolls:
+            cut_math[name] = cut
         # (at 1280 px the notation page's long names break to fit its tables)
         if width < 1280 and layout["brokenCode"]:
             broken_code[name] = layout["brokenCode"]
