@@ -298,3 +298,18 @@ def test_learning_curves_are_page_wide_or_drawn_into_the_figure_given(small_grid
     assert tuple(given.get_size_inches()) == (3, 3)
     assert len([ax for ax in given.axes if ax.get_visible()]) == 3
     plt.close("all")
+
+
+def test_the_episode_animation_has_a_frame_per_state_drawn_inside_its_figure(
+    default_grid,
+):
+    states = torch.tensor([30, 31, 25, 19])
+    movie = plotting.animate_episode(default_grid, states, title="Trained agent")
+    html = movie.to_jshtml()  # draws every frame, in order
+    assert html.count("data:image/png;base64") == len(states)
+    figure = movie._fig  # FuncAnimation keeps it; there is no public accessor
+    assert tuple(figure.get_size_inches() * figure.dpi) == (360, 360)
+    assert figure.axes[0].get_title() == f"Trained agent: step {len(states) - 1}"
+    drawn = figure.get_tightbbox()  # inches, around all that is drawn
+    assert drawn.x0 >= 0 and drawn.y0 >= 0  # the axis labels are not cut off
+    assert drawn.x1 <= 3.6 and drawn.y1 <= 3.6

@@ -627,15 +627,18 @@ def plot_gap_curves(
     return ax
 
 
-def animate_episode(grid, states, interval: int = 300, title: str = "One episode"):
-    """A matplotlib animation of the agent moving along [T] flat states.
+def animate_episode(
+    grid, states, interval: int = 300, title: str = "One episode", dpi: int = 100
+):
+    """A matplotlib animation of the agent moving along [T] flat states, its frames
+    ``dpi`` dots per inch (the default: one pixel per screen pixel, as the explorer's).
 
     ``animate_episode(...).to_jshtml()`` gives HTML with player controls that works in a
     static page. The figure is closed, so it is not also shown as a still image.
     """
     states = torch.as_tensor(states).reshape(-1)
     # constrained: the axis labels stay inside the frame (each frame is laid out anew)
-    fig, ax = plt.subplots(figsize=(3.6, 3.6), dpi=72, layout="constrained")
+    fig, ax = plt.subplots(figsize=(3.6, 3.6), dpi=dpi, layout="constrained")
     plot_rewards(grid, ax=ax, annotate=False, title=title)
     rows, cols = grid.coordinates(states).numpy().T
     (path,) = ax.plot([], [], "-", color=PATH_COLOR, linewidth=1.5)
