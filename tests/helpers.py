@@ -30,3 +30,12 @@ def assert_tool_check_passes(name: str) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def assert_drawn_inside(figure) -> None:
+    """Fail if anything ``figure`` draws (a label, a tick, a colour bar) reaches past
+    its edges."""
+    drawn = figure.get_tightbbox()  # inches, around all that is drawn
+    width, height = figure.get_size_inches()
+    assert drawn.x0 >= 0 and drawn.y0 >= 0, f"cut at the left or bottom: {drawn}"
+    assert drawn.x1 <= width and drawn.y1 <= height, f"cut at the right or top: {drawn}"

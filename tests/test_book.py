@@ -417,14 +417,28 @@ def test_every_page_works_offline_math_typeset_one_search_box_no_missing_image(
     page.close()
 
 
+# Unfold what the page folds (dropdown admonitions, <details>), as a reader does.
+OPEN_FOLDED = """() => {
+  document.querySelectorAll('.toggle-hidden')
+    .forEach(e => e.classList.remove('toggle-hidden'));
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+}"""
+# The column's right edge, in JavaScript: where the prose ends (the article's box spans
+# its padding, some 16 to 32 px more).
+COLUMN_RIGHT = "document.querySelector('article p').getBoundingClientRect().right"
+
 # Display equations wider than the article column are cut off on the page.
-TOO_WIDE = """() => {
-  const right = document.querySelector('article').getBoundingClientRect().right;
+TOO_WIDE = (
+    """() => {
+  const right = """
+    + COLUMN_RIGHT
+    + """;
   return Array.from(document.querySelectorAll('mjx-container[display="true"]'))
     .filter(e => e.scrollWidth > e.clientWidth + 2
                  || e.getBoundingClientRect().right > right + 2)
     .map(e => (e.closest('.math') || e).id || e.textContent.slice(0, 60));
 }"""
+)
 
 
 def test_every_display_equation_fits_the_page_column(browser, served):
@@ -442,6 +456,7 @@ def test_every_display_equation_fits_the_page_column(browser, served):
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
             page.evaluate("MathJax.startup.promise")
+        page.evaluate(OPEN_FOLDED)  # the Try it answers too
         if found := page.evaluate(TOO_WIDE):
             too_wide[name] = found
     page.close()
@@ -452,15 +467,8 @@ def test_every_display_equation_fits_the_page_column(browser, served):
 # aspect ratio, code and tables that fit the column without a sideways scroll (at
 # 1280 px), no inline formula wider than the column, and a page never wider than the
 # screen (display equations and, on a phone, tables scroll inside their own box).
-# Unfold what the page folds (dropdown admonitions, <details>), as a reader does.
-OPEN_FOLDED = """() => {
-  document.querySelectorAll('.toggle-hidden')
-    .forEach(e => e.classList.remove('toggle-hidden'));
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
-}"""
-
-
-LAYOUT = """() => {
+LAYOUT = (
+    """() => {
   const article = document.querySelector('article');
   const images = Array.from(article.querySelectorAll('img'))
     .filter(i => i.naturalWidth > 0 && i.getBoundingClientRect().width > 0)
@@ -487,8 +495,9 @@ LAYOUT = """() => {
     .filter(m => m.scrollWidth > m.clientWidth + 1
                  && !getComputedStyle(m).backgroundImage.includes('gradient'))
     .map(m => m.textContent.slice(0, 40));
-  // the column's right edge: where the prose ends (the article spans its padding)
-  const right = article.querySelector('p').getBoundingClientRect().right;
+  const right = """
+    + COLUMN_RIGHT
+    + """;
   // inline math never scrolls (a scroll bar would stand under it)
   const scrollingInline = Array.from(article.querySelectorAll('span.math'))
     .filter(m => ['auto', 'scroll'].includes(getComputedStyle(m).overflowX))
@@ -507,6 +516,7 @@ LAYOUT = """() => {
           scrollingInline, inlineMath,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
+)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -4,6 +4,7 @@ import re
 
 import matplotlib
 import pytest
+from helpers import assert_drawn_inside
 
 from maxent_tutorial.book.explorer import solve_setting, temperature_animation
 
@@ -51,9 +52,4 @@ def test_the_explorer_view_draws_every_label_inside_its_figure(alpha):
     # minor tick labels are the widest
     from maxent_tutorial.book.explorer import explorer_view
 
-    figure = explorer_view(alpha, 0.99, 1000.0, "original")
-    renderer = figure.canvas.get_renderer()
-    drawn = figure.get_tightbbox(renderer)  # inches, around all that is drawn
-    width, height = figure.get_size_inches()
-    assert drawn.x0 >= 0 and drawn.y0 >= 0
-    assert drawn.x1 <= width and drawn.y1 <= height
+    assert_drawn_inside(explorer_view(alpha, 0.99, 1000.0, "original"))

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from helpers import assert_drawn_inside  # noqa: E402
 from matplotlib.patches import Circle, FancyArrow  # noqa: E402
 
 from maxent_tutorial import (  # noqa: E402
@@ -310,6 +311,4 @@ def test_the_episode_animation_has_a_frame_per_state_drawn_inside_its_figure(
     figure = movie._fig  # FuncAnimation keeps it; there is no public accessor
     assert tuple(figure.get_size_inches() * figure.dpi) == (360, 360)
     assert figure.axes[0].get_title() == f"Trained agent: step {len(states) - 1}"
-    drawn = figure.get_tightbbox()  # inches, around all that is drawn
-    assert drawn.x0 >= 0 and drawn.y0 >= 0  # the axis labels are not cut off
-    assert drawn.x1 <= 3.6 and drawn.y1 <= 3.6
+    assert_drawn_inside(figure)  # the axis labels are not cut off

@@ -1,11 +1,9 @@
 """The notebook-editing and duplicate-scan tools do what their docstrings say."""
 
 import importlib.util
-from pathlib import Path
 
 import pytest
-
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
+from helpers import TOOLS
 
 
 def load(name):

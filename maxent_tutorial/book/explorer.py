@@ -36,7 +36,7 @@ from .plotting import (
     plot_state_visits,
     visit_scale,
 )
-from .style import FIGURE_WIDTH, reward_norm
+from .style import FIGURE_WIDTH, SCREEN_DPI, reward_norm
 
 # The "two goals" grid's second goal: small, near the start, on one of the post's pits.
 NEAR_GOAL_CELL = (5, 2)  # (row, column)
@@ -68,7 +68,7 @@ EXPLORER_FIGSIZE = (FIGURE_WIDTH, 3.6)
 EXPLORER_MARGINS = dict(left=0.07, right=0.85, bottom=0.12, top=0.8, wspace=0.3)
 # The live widget's PNG: one pixel per screen pixel at the page column's width (a
 # retina PNG has four times the pixels and takes several times longer to render).
-LIVE_DPI = 100
+LIVE_DPI = SCREEN_DPI
 # The live widget solves to a relative tolerance of 1e-10 (the book's numbers use
 # soft_value_iteration's 1e-14): its title shows four significant digits.
 LIVE_TOL = 1e-10

@@ -32,6 +32,7 @@ from .style import (
     PIT_HATCH,
     REFERENCE_STYLES,
     REWARD_CMAP,
+    SCREEN_DPI,
     START_GOAL_COLOR,
     VERMILLION,
     VISIT_CMAP,
@@ -628,7 +629,11 @@ def plot_gap_curves(
 
 
 def animate_episode(
-    grid, states, interval: int = 300, title: str = "One episode", dpi: int = 100
+    grid,
+    states,
+    interval: int = 300,
+    title: str = "One episode",
+    dpi: int = SCREEN_DPI,
 ):
     """A matplotlib animation of the agent moving along [T] flat states, its frames
     ``dpi`` dots per inch (the default: one pixel per screen pixel, as the explorer's).

@@ -118,6 +118,9 @@ PIT_HATCH = "xxx"
 # shrunk: FIGURE_WIDTH inches wide, and a panel of a grid map is about 3.4 inches.
 FIGURE_WIDTH = 7.0
 MAP_SIZE = 3.4
+# A PNG drawn at this resolution has one pixel per screen pixel (the live explorer and
+# the animations, which are shown at their own size).
+SCREEN_DPI = 100
 
 
 def seed_colors(n_seeds: int) -> list[str]:
