@@ -312,3 +312,18 @@ def test_the_episode_animation_has_a_frame_per_state_drawn_inside_its_figure(
     assert tuple(figure.get_size_inches() * figure.dpi) == (360, 360)
     assert figure.axes[0].get_title() == f"Trained agent: step {len(states) - 1}"
     assert_drawn_inside(figure)  # the axis labels are not cut off
+
+
+def test_gap_curves_open_a_page_wide_figure_of_the_height_and_place_the_legend():
+    curves = {"a": [0.5, 0.1, 0.02], "b": [0.4, 0.2, 0.05]}
+    ax = plotting.plot_gap_curves(
+        curves, height=3.8, legend={"loc": "lower left", "fontsize": 8}
+    )
+    assert tuple(ax.figure.get_size_inches()) == (style.FIGURE_WIDTH, 3.8)
+    legend = ax.get_legend()
+    assert legend._loc == matplotlib.legend.Legend.codes["lower left"]
+    assert legend.get_texts()[0].get_fontsize() == 8
+    default = plotting.plot_gap_curves(curves)
+    assert tuple(default.figure.get_size_inches()) == (style.FIGURE_WIDTH, 3.6)
+    assert default.get_legend()._loc == matplotlib.legend.Legend.codes["best"]
+    plt.close("all")

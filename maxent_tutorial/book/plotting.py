@@ -583,6 +583,8 @@ def plot_gap_curves(
     target_label: str | None = None,
     xlabel: str = "iteration",
     ylabel: str = r"relative gap $(V^* - V_\pi)/|V^*|$",
+    height: float = 3.6,
+    legend: dict | None = None,
 ):
     """Relative gaps (V* - V_pi(start)) / |V*| per iteration, on a log scale.
 
@@ -598,10 +600,13 @@ def plot_gap_curves(
         instead of as a line at an arbitrary small number. steps: where each point
         lies on the x axis, [n_points], one array for every curve or a dict with
         every label (environment steps, say, named by ``xlabel``); ``None``:
-        iterations 1, 2, ... xlabel, ylabel: the axis labels. Returns the Axes.
+        iterations 1, 2, ... xlabel, ylabel: the axis labels. height: the height in
+        inches of the page-wide figure drawn when no ``ax`` is given. legend: keyword
+        arguments of the legend (``{"loc": "lower right"}``), drawn when there is more
+        than one line to name. Returns the Axes.
     """
     if ax is None:
-        _, ax = page_figure(height=3.6)
+        _, ax = page_figure(height=height)
     below_floor = False
     for number, (label, runs) in enumerate(curves.items()):
         runs = np.atleast_2d(np.asarray(runs, dtype=float))
@@ -624,7 +629,7 @@ def plot_gap_curves(
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     if len(curves) > 1 or below_floor or target_label:
-        ax.legend()
+        ax.legend(**(legend or {}))
     return ax
 
 
