@@ -5,6 +5,16 @@ One thread per process: on small machines two torch threads fight over two cores
 (training ran ten times slower under load), and one thread everywhere also keeps the
 stored outputs and the re-run ones computed the same way.
 
+NumPy's AVX-512 kernels off (``NPY_DISABLE_CPU_FEATURES``): NumPy builds some
+functions, float64 ``exp`` and ``log`` among them, a second time for AVX-512
+processors, with vector code of its own. Chapter 13's tabular SAC keeps its tables in
+NumPy. Its stored outputs, made on another machine, did not reproduce on an AVX2
+processor (final gaps three times apart after 1.5 million steps), while every other
+chapter's did; NumPy's AVX-512 kernels are the likely cause, not measured (no AVX-512
+machine was at hand). With them off, NumPy runs the same kernels on every x86-64
+processor with AVX2; on this AVX2 machine the setting changed no bit of a SAC run, nor
+did turning AVX2 off too. Readers' own runs are not affected.
+
 Tiers (markers registered in pyproject.toml), given to every collected test here, by
 where it lives:
 
@@ -27,7 +37,11 @@ from pathlib import Path
 
 import pytest
 
+# NumPy's names for AVX-512 and what builds on it (on a processor without them,
+# disabling them changes nothing)
+NUMPY_FEATURES_OFF = "X86_V4 AVX512_ICL AVX512_SPR"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("NPY_DISABLE_CPU_FEATURES", NUMPY_FEATURES_OFF)
 
 ROOT = Path(__file__).resolve().parent
 BOOK_FILES = (

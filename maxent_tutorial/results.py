@@ -75,7 +75,9 @@ def versions() -> dict:
 
 
 def machine() -> dict:
-    """What the timings ran on: system, processor, cores and the torch threads."""
+    """What the timings ran on: system, processor, cores and the torch threads, and
+    the processor's vector instructions that torch uses (``"AVX2"``, ``"AVX512"``...):
+    long runs on processors with different ones can end in different last bits."""
     import torch
 
     return {
@@ -83,6 +85,7 @@ def machine() -> dict:
         "processor": platform.machine(),
         "cpus": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
+        "vector_instructions": torch.backends.cpu.get_cpu_capability(),
     }
 
 

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from maxent_tutorial.results import (
     REQUIRED_KEYS,
@@ -63,6 +64,8 @@ def test_make_record_fills_the_schema_and_keeps_extra_keys():
     assert record["seeds"] == [0, 1] and record["medians"] == {"gap": 0.5}
     assert record["note"] == "x"
     assert "torch" in record["versions"] and "cpus" in record["machine"]
+    capability = torch.backends.cpu.get_cpu_capability()  # "AVX2", "AVX512"...
+    assert record["machine"]["vector_instructions"] == capability != ""
     json.dumps(record)  # storable as it is
 
 
