@@ -75,18 +75,47 @@ def versions() -> dict:
 
 
 def machine() -> dict:
-    """What the timings ran on: system, processor, cores and the torch threads, and
-    the processor's vector instructions that torch uses (``"AVX2"``, ``"AVX512"``...):
-    long runs on processors with different ones can end in different last bits."""
+    """What the runs ran on: system, processor (its model too, where Linux names it),
+    cores and torch threads, and the vector instructions of the kernels torch and
+    NumPy's float64 ``exp`` use (``{"torch": "AVX2", "numpy": "X86_V3"}``): long runs
+    whose kernels differ can end in different last bits (CONTRIBUTING.md,
+    "Processors")."""
     import torch
 
     return {
         "system": platform.system(),
         "processor": platform.machine(),
+        "model": _processor_model(),
         "cpus": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
-        "vector_instructions": torch.backends.cpu.get_cpu_capability(),
+        "vector_instructions": {
+            "torch": torch.backends.cpu.get_cpu_capability(),
+            "numpy": _numpy_exp_kernel(),
+        },
+        "numpy_features_off": os.environ.get("NPY_DISABLE_CPU_FEATURES", ""),
     }
+
+
+def _numpy_exp_kernel() -> str:
+    """The instructions NumPy's float64 exp runs on ("X86_V3"; NumPy 2 tells)."""
+    try:
+        from numpy.lib.introspect import opt_func_info
+    except ImportError:  # NumPy 1.x
+        return "unknown"
+    info = opt_func_info(func_name="^exp$", signature="float64")["exp"]
+    (kernel,) = info.values()
+    return kernel["current"]
+
+
+def _processor_model() -> str:
+    """The processor's model name from /proc/cpuinfo ("AMD EPYC"), else what Python
+    knows (often only the architecture)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
 
 
 def command_line(argv: list[str] | None = None) -> str:

@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -64,8 +65,13 @@ def test_make_record_fills_the_schema_and_keeps_extra_keys():
     assert record["seeds"] == [0, 1] and record["medians"] == {"gap": 0.5}
     assert record["note"] == "x"
     assert "torch" in record["versions"] and "cpus" in record["machine"]
-    capability = torch.backends.cpu.get_cpu_capability()  # "AVX2", "AVX512"...
-    assert record["machine"]["vector_instructions"] == capability != ""
+    kernels = record["machine"]["vector_instructions"]
+    assert kernels["torch"] == torch.backends.cpu.get_cpu_capability()  # "AVX2"...
+    # NumPy's float64 exp runs on what the test run leaves on (conftest.py)
+    assert kernels["numpy"] in ("X86_V3", "baseline(X86_V2)", "X86_V2")
+    features_off = os.environ["NPY_DISABLE_CPU_FEATURES"]
+    assert record["machine"]["numpy_features_off"] == features_off
+    assert record["machine"]["model"]
     json.dumps(record)  # storable as it is
 
 

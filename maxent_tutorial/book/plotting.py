@@ -603,7 +603,7 @@ def plot_gap_curves(
         iterations 1, 2, ... xlabel, ylabel: the axis labels. height: the height in
         inches of the page-wide figure drawn when no ``ax`` is given. legend: keyword
         arguments of the legend (``{"loc": "lower right"}``), drawn when there is more
-        than one line to name. Returns the Axes.
+        than one entry to name. Returns the Axes.
     """
     if ax is None:
         _, ax = page_figure(height=height)
