@@ -465,8 +465,9 @@ def test_every_display_equation_fits_the_page_column(browser, served):
 
 # What a reader sees at 1280 px (a laptop) and 390 px (a phone): every figure at its own
 # aspect ratio, code and tables that fit the column without a sideways scroll (at
-# 1280 px), no inline formula wider than the column, and a page never wider than the
-# screen (display equations and, on a phone, tables scroll inside their own box).
+# 1280 px), no inline formula wider than the column, no line that starts with the comma
+# after a formula, and a page never wider than the screen (display equations and, on a
+# phone, tables scroll inside their own box).
 LAYOUT = (
     """() => {
   const article = document.querySelector('article');
@@ -512,8 +513,22 @@ LAYOUT = (
     .filter(m => !m.closest('.pst-scrollable-table-container')
                  && m.getBoundingClientRect().right > right + 1)
     .map(m => m.textContent.slice(0, 60));
+  // a comma or full stop after an inline formula stays on the formula's line
+  const splitPunctuation = Array.from(
+      article.querySelectorAll('mjx-container:not([display="true"])'))
+    .filter(m => {
+      const after = (m.closest('span.math') || m).nextSibling;
+      if (!after || after.nodeType !== 3 || !/^[.,;:!?)\\]]/.test(after.textContent))
+        return false;
+      const mark = document.createRange();
+      mark.setStart(after, 0);
+      mark.setEnd(after, 1);
+      const box = mark.getBoundingClientRect();
+      return box.height > 0 && box.top > m.getBoundingClientRect().bottom - 2;
+    })
+    .map(m => m.textContent.slice(0, 40));
   return {images, scrolling, tables, brokenCode, uncuedMath, wideAnimations,
-          scrollingInline, inlineMath,
+          scrollingInline, inlineMath, splitPunctuation,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
 )
@@ -534,6 +549,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     )
     misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
     cut_math, broken_code, uncued_math, wide_animations = {}, {}, {}, {}
+    split_punctuation = {}
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -551,6 +567,8 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
             wide_animations[name] = layout["wideAnimations"]
         if layout["uncuedMath"]:
             uncued_math[name] = layout["uncuedMath"]
+        if layout["splitPunctuation"]:
+            split_punctuation[name] = layout["splitPunctuation"]
         scrolls = [f"scrolls: {m}" for m in layout["scrollingInline"][:3]]
         if cut := layout["inlineMath"] + scrolls:
             cut_math[name] = cut
@@ -570,6 +588,9 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     # inline math cannot scroll: wider than the column, it is cut (make it display math)
     assert cut_math == {}, f"inline math cut at the column's edge: {cut_math}"
     assert uncued_math == {}, f"equations that scroll with no cue: {uncued_math}"
+    assert split_punctuation == {}, (
+        f"lines that start with the punctuation after a formula: {split_punctuation}"
+    )
     assert wide_animations == {}, f"animations wider than the column: {wide_animations}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
 

@@ -13,6 +13,10 @@ the browser reports a JavaScript error. Each page keeps the first copy of every 
 offline the page requests it and the buttons lose their icons. The theme already ships
 Font Awesome (6, which knows the version-4 names), so the link is dropped from the
 outputs.
+4. Punctuation stays with its formula. A browser may break a line between an inline
+formula and the comma or full stop after it, so that a line starts with ", an". The
+formula and the punctuation that follows it are wrapped in one
+``<span class="math-nowrap">`` (``white-space: nowrap`` in ``_static/book.css``).
 """
 
 import re
@@ -61,8 +65,32 @@ def drop_cdn_stylesheets(app, doctree, docname):
             node.replace(node[0], nodes.Text(text))
 
 
+# the punctuation that must not start a line: what follows a formula in a sentence
+TRAILING_PUNCTUATION = re.compile(r"^[.,;:!?)\]]+")
+
+
+def keep_punctuation_with_math(app, doctree, docname):
+    for formula in list(doctree.findall(nodes.math)):
+        parent = formula.parent
+        after = formula.next_node(descend=False, siblings=True)
+        if not isinstance(after, nodes.Text):
+            continue
+        punctuation = TRAILING_PUNCTUATION.match(after.astext())
+        if punctuation is None:
+            continue
+        rest = after.astext()[punctuation.end() :]
+        joined = nodes.inline(classes=["math-nowrap"])
+        parent.replace(formula, joined)
+        joined += [formula, nodes.Text(punctuation.group())]
+        if rest:
+            parent.replace(after, nodes.Text(rest))
+        else:
+            parent.remove(after)
+
+
 def setup(app):
     app.connect("config-inited", hold_launch_buttons_without_repository)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("doctree-resolved", drop_cdn_stylesheets)
+    app.connect("doctree-resolved", keep_punctuation_with_math)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
