@@ -467,7 +467,7 @@ def test_every_display_equation_fits_the_page_column(browser, served):
 # aspect ratio, code and tables that fit the column without a sideways scroll (at
 # 1280 px), no inline formula wider than the column, no line that starts with the comma
 # after a formula, and a page never wider than the screen (display equations and, on a
-# phone, tables scroll inside their own box).
+# phone, tables scroll inside their own box, and fade out at the side they go on past).
 LAYOUT = (
     """() => {
   const article = document.querySelector('article');
@@ -496,6 +496,18 @@ LAYOUT = (
     .filter(m => m.scrollWidth > m.clientWidth + 1
                  && !getComputedStyle(m).backgroundImage.includes('gradient'))
     .map(m => m.textContent.slice(0, 40));
+  // a table wider than its box scrolls and fades out at the side it goes on past
+  // (_static/scroll-cue.js, _static/book.css); a table that fits does not fade
+  const uncuedTables = Array.from(
+      article.querySelectorAll('.pst-scrollable-table-container'))
+    .filter(b => {
+      const style = getComputedStyle(b);
+      const mask = style.maskImage || style.webkitMaskImage || '';
+      const faded = mask.includes('gradient');
+      const scrolls = b.scrollWidth > b.clientWidth + 1;
+      return scrolls !== (faded && b.classList.contains('more-right'));
+    })
+    .map(b => b.querySelector('tr').textContent.trim().slice(0, 40));
   const right = """
     + COLUMN_RIGHT
     + """;
@@ -527,7 +539,8 @@ LAYOUT = (
       return box.height > 0 && box.top > m.getBoundingClientRect().bottom - 2;
     })
     .map(m => m.textContent.slice(0, 40));
-  return {images, scrolling, tables, brokenCode, uncuedMath, wideAnimations,
+  return {images, scrolling, tables, brokenCode, uncuedMath, uncuedTables,
+          wideAnimations,
           scrollingInline, inlineMath, splitPunctuation,
           page: document.documentElement.scrollWidth, screen: window.innerWidth};
 }"""
@@ -549,7 +562,7 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     )
     misshapen, scrolling, wide_tables, too_wide, n_images = {}, {}, {}, {}, 0
     cut_math, broken_code, uncued_math, wide_animations = {}, {}, {}, {}
-    split_punctuation = {}
+    split_punctuation, uncued_tables = {}, {}
     for name in toc_files():
         page.goto(served + f"{name}.html", wait_until="load")
         if page.evaluate("!!(window.MathJax && MathJax.startup)"):
@@ -567,6 +580,8 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
             wide_animations[name] = layout["wideAnimations"]
         if layout["uncuedMath"]:
             uncued_math[name] = layout["uncuedMath"]
+        if layout["uncuedTables"]:
+            uncued_tables[name] = layout["uncuedTables"]
         if layout["splitPunctuation"]:
             split_punctuation[name] = layout["splitPunctuation"]
         scrolls = [f"scrolls: {m}" for m in layout["scrollingInline"][:3]]
@@ -588,6 +603,9 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     # inline math cannot scroll: wider than the column, it is cut (make it display math)
     assert cut_math == {}, f"inline math cut at the column's edge: {cut_math}"
     assert uncued_math == {}, f"equations that scroll with no cue: {uncued_math}"
+    assert uncued_tables == {}, (
+        f"tables that scroll with no cue, or fade but fit: {uncued_tables}"
+    )
     assert split_punctuation == {}, (
         f"lines that start with the punctuation after a formula: {split_punctuation}"
     )

@@ -1,0 +1,29 @@
+// A table wider than the column scrolls in its own box (a phone's notation page, the
+// introduction's reading plan). This marks the box with the sides past which the table
+// goes on (more-left, more-right), and _static/book.css fades the table out at those
+// sides, so a reader sees that it scrolls before trying. Nothing changes for a table
+// that fits.
+(function () {
+  function mark(box) {
+    const rest = box.scrollWidth - box.clientWidth - box.scrollLeft;
+    box.classList.toggle("more-left", box.scrollLeft > 1);
+    box.classList.toggle("more-right", rest > 1);
+  }
+  function start() {
+    document
+      .querySelectorAll("article .pst-scrollable-table-container")
+      .forEach(function (box) {
+        box.addEventListener("scroll", function () { mark(box); }, { passive: true });
+        // the box's width, and the table's (MathJax typesets its formulas later)
+        const watch = new ResizeObserver(function () { mark(box); });
+        watch.observe(box);
+        Array.from(box.children).forEach(function (table) { watch.observe(table); });
+        mark(box);
+      });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
