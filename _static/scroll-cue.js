@@ -5,9 +5,13 @@
 // that fits.
 (function () {
   function mark(box) {
-    const rest = box.scrollWidth - box.clientWidth - box.scrollLeft;
+    const overflow = box.scrollWidth - box.clientWidth;
+    const rest = overflow - box.scrollLeft;
     box.classList.toggle("more-left", box.scrollLeft > 1);
     box.classList.toggle("more-right", rest > 1);
+    // the fade is no wider than what lies past the edge: a table 16 px too wide
+    // fades 16 px, not letters a reader could otherwise see
+    box.style.setProperty("--fade", Math.min(32, Math.max(overflow, 0)) + "px");
   }
   function start() {
     document

@@ -496,16 +496,16 @@ LAYOUT = (
     .filter(m => m.scrollWidth > m.clientWidth + 1
                  && !getComputedStyle(m).backgroundImage.includes('gradient'))
     .map(m => m.textContent.slice(0, 40));
-  // a table wider than its box scrolls and fades out at the side it goes on past
-  // (_static/scroll-cue.js, _static/book.css); a table that fits does not fade
+  // a table wider than its box scrolls and, scrolled to its start, fades out on the
+  // right only (_static/scroll-cue.js, _static/book.css); a table that fits does not
+  // fade (TABLE_CUE checks the fade as a table scrolls)
   const uncuedTables = Array.from(
       article.querySelectorAll('.pst-scrollable-table-container'))
     .filter(b => {
-      const style = getComputedStyle(b);
-      const mask = style.maskImage || style.webkitMaskImage || '';
-      const faded = mask.includes('gradient');
+      const faded = getComputedStyle(b).maskImage.includes('gradient');
       const scrolls = b.scrollWidth > b.clientWidth + 1;
-      return scrolls !== (faded && b.classList.contains('more-right'));
+      const marks = [...b.classList].filter(c => c.startsWith('more-')).join(' ');
+      return scrolls ? !(faded && marks === 'more-right') : faded || marks !== '';
     })
     .map(b => b.querySelector('tr').textContent.trim().slice(0, 40));
   const right = """
@@ -611,6 +611,55 @@ def test_figures_keep_their_shape_code_fits_and_the_page_fits_the_screen(
     )
     assert wide_animations == {}, f"animations wider than the column: {wide_animations}"
     assert too_wide == {}, f"pages wider than a {width} px screen: {too_wide}"
+
+
+# A table that scrolls fades out towards each side it goes on past, over no more than
+# lies past that side, and not while it has the keyboard's focus (the mask would cut
+# off the focus ring): measured on the notation page's first table at 390 px.
+TABLE_CUE = """async ([scrollTo, width]) => {
+  const box = document.querySelector('article .pst-scrollable-table-container');
+  if (width) box.style.width = width === 'nearly' ? (box.scrollWidth - 12) + 'px' : '';
+  box.scrollLeft = scrollTo === 'end' ? box.scrollWidth : scrollTo;
+  await new Promise(done => setTimeout(done, 100));  // the events, then a paint
+  const style = getComputedStyle(box);
+  return {marks: [...box.classList].filter(c => c.startsWith('more-')).sort(),
+          mask: style.maskImage, fade: style.getPropertyValue('--fade').trim(),
+          overflow: box.scrollWidth - box.clientWidth};
+}"""
+
+
+def test_a_table_that_scrolls_fades_out_towards_the_sides_it_goes_on_past(
+    browser, served
+):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(served + "book/notation.html", wait_until="load")
+    page.evaluate("MathJax.startup.promise")
+    start = page.evaluate(TABLE_CUE, [0, None])
+    middle = page.evaluate(TABLE_CUE, [100, None])
+    end = page.evaluate(TABLE_CUE, ["end", None])
+    assert start["overflow"] > 100, "the notation page's first table fits a phone"
+    assert start["marks"] == ["more-right"] and end["marks"] == ["more-left"]
+    assert middle["marks"] == ["more-left", "more-right"]
+    assert all("gradient" in state["mask"] for state in (start, middle, end))
+    assert start["fade"] == "32px"
+    # a box a little narrower than its table: the fade spans only what is out of sight
+    nearly = page.evaluate(TABLE_CUE, [0, "nearly"])
+    assert 1 < nearly["overflow"] < 32 and nearly["marks"] == ["more-right"], nearly
+    assert nearly["fade"] == f"{nearly['overflow']}px", nearly
+    page.evaluate(TABLE_CUE, [0, "reset"])
+    # the keyboard's focus: the box shows its focus ring, unmasked
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "document.activeElement.matches('.pst-scrollable-table-container')"
+        ):
+            break
+    focused = page.evaluate(
+        "[document.activeElement.className, "
+        "getComputedStyle(document.activeElement).maskImage]"
+    )
+    page.close()
+    assert "more-right" in focused[0] and focused[1] == "none", focused
 
 
 # The PDF (tools/build_pdf.py)
