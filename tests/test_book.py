@@ -129,6 +129,20 @@ def test_book_builds_with_warnings_as_errors_and_has_every_page(built_html):
         assert page_path(built_html, name).is_file(), name
 
 
+def test_glued_numbers_read_as_prose_not_in_e_notation(built_html):
+    # book/_ext/html_fixes.py: 5.3e-07 pasted by {glue:text} reads 5.3 × 10⁻⁷
+    pasted = re.compile(r'<span class="pasted-text">([^<]*)</span>')
+    e_notation = re.compile(r"\d[eE][-+]?\d")
+    in_e_notation, as_prose = {}, 0
+    for name in toc_files():
+        texts = pasted.findall(page_path(built_html, name).read_text())
+        if found := [text for text in texts if e_notation.search(text)]:
+            in_e_notation[name] = found
+        as_prose += sum("\u00a0×\u00a010" in text for text in texts)
+    assert in_e_notation == {}, f"glued numbers in e-notation: {in_e_notation}"
+    assert as_prose > 20, f"only {as_prose} numbers written as a × 10ⁿ"
+
+
 def test_pages_show_no_nbval_text_and_no_control_characters(built_html):
     control = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
     for name in toc_files():

@@ -1,5 +1,6 @@
-"""Numbers the prose quotes as bounds (maxent_tutorial.book.notebook): rounded
-outwards, so that "at most" and "at least" stay true."""
+"""Numbers the prose quotes (maxent_tutorial.book.notebook): bounds rounded outwards,
+so that "at most" and "at least" stay true, and e-notation written as prose writes
+it."""
 
 import pytest
 
@@ -7,6 +8,7 @@ from maxent_tutorial.book import notebook
 from maxent_tutorial.book.notebook import (
     glue_min_max,
     glue_range,
+    page_number,
     round_down,
     round_up,
     round_up_significant,
@@ -86,3 +88,25 @@ def test_a_numpy_or_torch_scalar_is_glued_as_a_plain_number(monkeypatch):
     notebook.glue("seconds", round(np.float64(13.04), 1))  # still np.float64
     notebook.glue("seconds", torch.tensor(13.0, dtype=torch.float64))
     assert shown == ["13.0", "13.0"]
+
+
+@pytest.mark.parametrize(
+    "value, quoted",
+    [
+        (5.3e-07, "5.3\u00a0×\u00a010⁻⁷"),  # a float whose repr has an exponent
+        ("3.7e-04", "3.7\u00a0×\u00a010⁻⁴"),  # as f"{x:.1e}" writes it
+        ("6.31e+06", "6.31\u00a0×\u00a010⁶"),
+        (1e-73, "10⁻⁷³"),  # a mantissa of 1 is left out
+        ("1e-12", "10⁻¹²"),
+        (-1e-05, "-10⁻⁵"),
+        (-2.5e-10, "-2.5\u00a0×\u00a010⁻¹⁰"),
+        ("3.7e+00", "3.7"),  # an exponent of 0 is left out
+        (0.0035, 0.0035),  # no exponent: unchanged
+        (1234.5, 1234.5),
+        (7, 7),
+        ("seed 4", "seed 4"),
+        ("2e-3 nats", "2e-3 nats"),  # not a number alone: unchanged
+    ],
+)
+def test_a_number_in_e_notation_is_quoted_as_the_prose_writes_it(value, quoted):
+    assert page_number(value) == quoted

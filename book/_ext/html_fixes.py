@@ -17,12 +17,18 @@ outputs.
 formula and the comma or full stop after it, so that a line starts with ", an". The
 formula and the punctuation that follows it are wrapped in one
 ``<span class="math-nowrap">`` (``white-space: nowrap`` in ``_static/book.css``).
+5. Numbers read as prose writes them. A glued number that MyST-NB pastes in
+e-notation (5.3e-07, from a float or a format such as ``:.1e``) is shown as
+5.3 × 10⁻⁷ (``maxent_tutorial.book.notebook.page_number``); the notebook keeps the
+number, so a format in the prose still applies to it.
 """
 
 import re
 
 from docutils import nodes
 from sphinx.util import logging
+
+from maxent_tutorial.book.notebook import page_number
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +94,18 @@ def keep_punctuation_with_math(app, doctree, docname):
             parent.remove(after)
 
 
+def quote_numbers_as_prose(app, doctree, docname):
+    for pasted in list(doctree.findall(nodes.inline)):
+        if "pasted-text" in pasted["classes"] and len(pasted) == 1:
+            text = pasted[0].astext()
+            if (quoted := page_number(text)) != text:
+                pasted.replace(pasted[0], nodes.Text(quoted))
+
+
 def setup(app):
     app.connect("config-inited", hold_launch_buttons_without_repository)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("doctree-resolved", drop_cdn_stylesheets)
     app.connect("doctree-resolved", keep_punctuation_with_math)
+    app.connect("doctree-resolved", quote_numbers_as_prose)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
