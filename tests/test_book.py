@@ -130,17 +130,25 @@ def test_book_builds_with_warnings_as_errors_and_has_every_page(built_html):
 
 
 def test_glued_numbers_read_as_prose_not_in_e_notation(built_html):
-    # book/_ext/html_fixes.py: 5.3e-07 pasted by {glue:text} reads 5.3 × 10⁻⁷
+    # book/_ext/html_fixes.py: 5.3e-07 pasted by {glue:text} reads 5.3 × 10⁻⁷, and a
+    # pasted number and its per cent sign stay on one line
     pasted = re.compile(r'<span class="pasted-text">([^<]*)</span>')
+    split_percent = re.compile(r'<span class="pasted-text">([^<]*)</span> %')
     e_notation = re.compile(r"\d[eE][-+]?\d")
-    in_e_notation, as_prose = {}, 0
+    in_e_notation, split, as_prose, kept = {}, {}, 0, 0
     for name in toc_files():
-        texts = pasted.findall(page_path(built_html, name).read_text())
+        html = page_path(built_html, name).read_text()
+        texts = pasted.findall(html)
         if found := [text for text in texts if e_notation.search(text)]:
             in_e_notation[name] = found
+        if found := split_percent.findall(html):
+            split[name] = found
         as_prose += sum("\u00a0×\u00a010" in text for text in texts)
+        kept += html.count("</span>\u00a0%")
     assert in_e_notation == {}, f"glued numbers in e-notation: {in_e_notation}"
     assert as_prose > 20, f"only {as_prose} numbers written as a × 10ⁿ"
+    assert split == {}, f"glued numbers whose % may start the next line: {split}"
+    assert kept > 100, f"only {kept} glued numbers keep their % sign"
 
 
 def test_pages_show_no_nbval_text_and_no_control_characters(built_html):

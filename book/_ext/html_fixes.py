@@ -20,7 +20,8 @@ formula and the punctuation that follows it are wrapped in one
 5. Numbers read as prose writes them. A glued number that MyST-NB pastes in
 e-notation (5.3e-07, from a float or a format such as ``:.1e``) is shown as
 5.3 × 10⁻⁷ (``maxent_tutorial.book.notebook.page_number``); the notebook keeps the
-number, so a format in the prose still applies to it.
+number, so a format in the prose still applies to it. A glued number keeps its per cent
+sign: the space between them does not break ("3.4 %" never ends a line at "3.4").
 """
 
 import re
@@ -102,10 +103,20 @@ def quote_numbers_as_prose(app, doctree, docname):
                 pasted.replace(pasted[0], nodes.Text(quoted))
 
 
+def keep_percent_with_number(app, doctree, docname):
+    for pasted in list(doctree.findall(nodes.inline)):
+        if "pasted-text" not in pasted["classes"]:
+            continue
+        after = pasted.next_node(descend=False, siblings=True)
+        if isinstance(after, nodes.Text) and after.astext().startswith(" %"):
+            after.parent.replace(after, nodes.Text("\u00a0" + after.astext()[1:]))
+
+
 def setup(app):
     app.connect("config-inited", hold_launch_buttons_without_repository)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("doctree-resolved", drop_cdn_stylesheets)
     app.connect("doctree-resolved", keep_punctuation_with_math)
     app.connect("doctree-resolved", quote_numbers_as_prose)
+    app.connect("doctree-resolved", keep_percent_with_number)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
