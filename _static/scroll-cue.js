@@ -1,5 +1,5 @@
-// A table wider than the column scrolls in its own box (a phone's notation page, the
-// introduction's reading plan). This marks the box with the sides past which the table
+// A table wider than the column scrolls in its own box (the notation page's, on a
+// phone). This marks the box with the sides past which the table
 // goes on (more-left, more-right), and _static/book.css fades the table out at those
 // sides, so a reader sees that it scrolls before trying. Nothing changes for a table
 // that fits.

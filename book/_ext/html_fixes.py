@@ -19,17 +19,15 @@ formula and the punctuation that follows it are wrapped in one
 ``<span class="math-nowrap">`` (``white-space: nowrap`` in ``_static/book.css``).
 5. Numbers read as prose writes them. A glued number that MyST-NB pastes in
 e-notation (5.3e-07, from a float or a format such as ``:.1e``) is shown as
-5.3 × 10⁻⁷ (``maxent_tutorial.book.notebook.page_number``); the notebook keeps the
-number, so a format in the prose still applies to it. A glued number keeps its per cent
-sign: the space between them does not break ("3.4 %" never ends a line at "3.4").
+5.3 × 10⁻⁷ (:func:`page_number`); the notebook keeps the number, so a format in the
+prose still applies to it. A glued number keeps its per cent sign: the space between
+them does not break ("3.4 %" never ends a line at "3.4").
 """
 
 import re
 
 from docutils import nodes
 from sphinx.util import logging
-
-from maxent_tutorial.book.notebook import page_number
 
 logger = logging.getLogger(__name__)
 
@@ -95,18 +93,36 @@ def keep_punctuation_with_math(app, doctree, docname):
             parent.remove(after)
 
 
-def quote_numbers_as_prose(app, doctree, docname):
-    for pasted in list(doctree.findall(nodes.inline)):
-        if "pasted-text" in pasted["classes"] and len(pasted) == 1:
-            text = pasted[0].astext()
-            if (quoted := page_number(text)) != text:
-                pasted.replace(pasted[0], nodes.Text(quoted))
+# a number in e-notation, as repr(float) or f"{x:.1e}" writes it: mantissa, exponent
+E_NOTATION = re.compile(r"(-?\d+(?:\.\d+)?)e([-+]?\d+)")
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def keep_percent_with_number(app, doctree, docname):
+def page_number(text: str) -> str:
+    """``text`` as prose writes it: a number in e-notation (5.3e-07, as a float's repr
+    or ``f"{x:.1e}"`` writes it) as "5.3 × 10⁻⁷" (non-breaking spaces; "10⁻⁵" for
+    1e-05), the mantissa's digits as they were; any other text unchanged."""
+    match = E_NOTATION.fullmatch(text)
+    if match is None:
+        return text
+    mantissa, exponent = match.groups()
+    if int(exponent) == 0:  # 3.7e+00: "3.7"
+        return mantissa
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPTS)
+    if mantissa.lstrip("-") in ("1", "1.0"):  # 1e-05: "10⁻⁵", not "1 × 10⁻⁵"
+        return ("-" if mantissa.startswith("-") else "") + power
+    return f"{mantissa}\u00a0×\u00a0{power}"
+
+
+def quote_pasted_numbers(app, doctree, docname):
+    """Each number pasted by ``{glue:text}``: written as prose writes it, and kept on
+    one line with a per cent sign that follows it."""
     for pasted in list(doctree.findall(nodes.inline)):
         if "pasted-text" not in pasted["classes"]:
             continue
+        text = pasted.astext()
+        if len(pasted) == 1 and (quoted := page_number(text)) != text:
+            pasted.replace(pasted[0], nodes.Text(quoted))
         after = pasted.next_node(descend=False, siblings=True)
         if isinstance(after, nodes.Text) and after.astext().startswith(" %"):
             after.parent.replace(after, nodes.Text("\u00a0" + after.astext()[1:]))
@@ -117,6 +133,5 @@ def setup(app):
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("doctree-resolved", drop_cdn_stylesheets)
     app.connect("doctree-resolved", keep_punctuation_with_math)
-    app.connect("doctree-resolved", quote_numbers_as_prose)
-    app.connect("doctree-resolved", keep_percent_with_number)
+    app.connect("doctree-resolved", quote_pasted_numbers)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,43 +5,17 @@ value's text, tagged with the name), so chapters run where the book builder is n
 installed (Binder, Colab) and the built page still quotes the number the cell computed.
 A bound the prose quotes ("at most 0.42", "at least 1.3") is rounded outwards, so
 that it stays true: :func:`round_up`, :func:`round_down`, :func:`round_up_significant`,
-and :func:`glue_range` (or :func:`glue_min_max`) for a range of measured values. A
-number the page would show in e-notation is shown as prose writes it, 5.3 × 10⁻⁷ for
-5.3e-07 (:func:`page_number`, which the book's build applies to every glued number,
-after any format the prose asks for; the glued value itself stays a number).
+and :func:`glue_range` (or :func:`glue_min_max`) for a range of measured values.
 """
 
 from __future__ import annotations
 
 import math
-import re
 
 from IPython import get_ipython
 from IPython.display import display
 
 GLUE_PREFIX = "application/papermill.record/"
-# a number in e-notation, as repr(float) or f"{x:.1e}" writes it: mantissa, exponent
-E_NOTATION = re.compile(r"(-?\d+(?:\.\d+)?)e([-+]?\d+)")
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def page_number(value):
-    """``value`` as the prose quotes it: a number in e-notation (a float whose repr has
-    an exponent, such as 5.3e-07, or a string such as ``f"{x:.1e}"`` writes) as
-    "5.3 × 10⁻⁷" (non-breaking spaces; "10⁻⁵" for 1e-05), the mantissa's digits as
-    they were; anything else unchanged. The book's build (``book/_ext/html_fixes.py``)
-    applies it to the text of every ``{glue:text}``."""
-    text = repr(value) if isinstance(value, float) else value
-    match = E_NOTATION.fullmatch(text) if isinstance(text, str) else None
-    if match is None:
-        return value
-    mantissa, exponent = match.groups()
-    if int(exponent) == 0:  # 3.7e+00: "3.7"
-        return mantissa
-    power = "10" + str(int(exponent)).translate(SUPERSCRIPTS)
-    if mantissa.lstrip("-") in ("1", "1.0"):  # 1e-05: "10⁻⁵", not "1 × 10⁻⁵"
-        return ("-" if mantissa.startswith("-") else "") + power
-    return f"{mantissa}\u00a0×\u00a0{power}"
 
 
 def glue(name: str, value, display_value: bool = False) -> None:
